@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "eg-test-util.h"
+
+#include <gio/gio.h>
+
+char *
+eg_test_shared_path (const char *relative)
+{
+  const char *root = g_getenv ("EG_SHARED_DATA");
+  g_autofree char *path = NULL;
+
+  if (root == NULL)
+    root = "../shared/data";
+  path = g_build_filename (root, relative, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf ("shared test data not found: %s", path);
+      g_test_skip (msg);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+char *
+eg_test_source_path (const char *relative)
+{
+  const char *root = g_getenv ("EG_SOURCE_DIR");
+
+  return g_build_filename (root ? root : ".", relative, NULL);
+}
+
+char *
+eg_test_mkdtemp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("edgeguard-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children)
+    {
+      GFileInfo *info;
+      while ((info = g_file_enumerator_next_file (children, NULL, NULL)))
+        {
+          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+          rm_rf (child);
+          g_object_unref (info);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+eg_test_rmdir (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  rm_rf (file);
+}

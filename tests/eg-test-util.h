@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The absolute path of a file under ../shared/data, or NULL after marking
+ * the running test skipped (the data is not shipped with the project). */
+char *eg_test_shared_path (const char *relative);
+
+/* A path in the source tree (data/, tests/...). */
+char *eg_test_source_path (const char *relative);
+
+/* A fresh temporary directory, removed recursively by eg_test_rmdir. */
+char *eg_test_mkdtemp     (void);
+void  eg_test_rmdir       (const char *path);
+
+G_END_DECLS
