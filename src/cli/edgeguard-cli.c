@@ -18,6 +18,10 @@ typedef struct {
 
 static const Subcommand subcommands[] = {
   { "analyze", eg_cli_analyze_main, "Turn captures and flow logs into flows and alerts" },
+  { "train",   eg_cli_train_main,   "Train the flow model from labeled flows" },
+  { "evaluate", eg_cli_evaluate_main, "Measure a model on labeled flows it did not train on" },
+  { "upload",  eg_cli_upload_main,  "Send labeled flows from the database to Kafka" },
+  { "status",  eg_cli_status_main,  "Show flows by label and the upload outbox" },
 };
 
 void

@@ -46,6 +46,9 @@ gboolean         eg_flow_log_reader_next        (EgFlowLogReader  *reader,
 EgFlowLogFormat  eg_flow_log_reader_get_format  (EgFlowLogReader  *reader);
 gboolean         eg_flow_log_reader_has_labels  (EgFlowLogReader  *reader);
 guint64          eg_flow_log_reader_get_n_bad_lines (EgFlowLogReader *reader);
+/* Records of protocols we do not model (arp, igmp, ...), skipped silently
+ * but for one summary warning at the end. */
+guint64          eg_flow_log_reader_get_n_skipped (EgFlowLogReader *reader);
 /* Progress: bytes consumed so far and the file's size (0 when unknown). */
 guint64          eg_flow_log_reader_get_offset  (EgFlowLogReader  *reader);
 guint64          eg_flow_log_reader_get_size    (EgFlowLogReader  *reader);

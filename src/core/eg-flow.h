@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define EG_COMMUNITY_ID_LEN 32  /* "1:" + 28 base64 characters + NUL */
 #define EG_HISTORY_LEN      24  /* Zeek's letters, each at most a few times */
 #define EG_FIRST_PACKETS    8   /* sizes of the first packets, as features */
+#define EG_SERVER_NAME_LEN  64  /* longer names are cut: enough for matching */
 
 /* Zeek's conn_state values, in the order Zeek documents them. */
 typedef enum {
@@ -106,6 +107,7 @@ typedef struct {
   guint64      resp_pkts;
   guint64      resp_ip_bytes;
   char         community_id[EG_COMMUNITY_ID_LEN];
+  char         server_name[EG_SERVER_NAME_LEN]; /* TLS SNI, HTTP Host, DNS query */
 
   /* What the model needs beyond Zeek's counters (packets only). */
   EgDirStats   dir[2];             /* 0: originator, 1: responder */

@@ -49,7 +49,7 @@ typedef enum {
 #define EG_TCP_URG 0x20
 
 typedef struct {
-  guint8         n_vlans;
+  guint8         n_vlans;          /* tags kept: at most 2, deeper ones are skipped */
   guint16        vlan[2];          /* outer first; QinQ has both */
 
   /* Network layer: the outermost IP header. Tunnels are recognized and
@@ -69,12 +69,13 @@ typedef struct {
   guint32        frag_id;
   guint          frag_offset;
 
-  /* Transport layer (absent for non-first fragments) */
+  /* Transport layer (absent for non-first fragments, and for a first one
+   * too short to hold it) */
   guint8         proto;            /* after IPv6 extension headers */
   gboolean       has_ports;        /* ports (or ICMP type/code) were decoded */
   guint16        sport;            /* ICMP: type */
   guint16        dport;            /* ICMP: code */
-  guint8         tcp_flags;
+  guint8         tcp_flags;        /* EG_TCP_*: ECE and CWR are dropped */
   guint32        seq;
   guint32        ack;
   guint16        window;
@@ -90,10 +91,22 @@ typedef struct {
   guint8         arp_tpa[4];
 } EgPacket;
 
+/* A frame captured whole (caplen is its length on the wire). Readers of
+ * libpcap, which knows both lengths, should prefer eg_packet_decode_with_len:
+ * here a snapshot cut inside the IP packet reads as TRUNCATED. */
 EgDecodeResult eg_packet_decode        (EgPacket     *pkt,
                                         int           linktype,
                                         const guint8 *data,
                                         guint         caplen);
+/* A frame of `len` bytes on the wire of which `caplen` were captured (libpcap's
+ * pcap_pkthdr caplen and len). A snapshot cut that leaves the headers whole
+ * still decodes (payload_caplen < payload_len); an IP length beyond `len`
+ * means the packet itself lost its tail: TRUNCATED (Zeek's truncated_IP_len). */
+EgDecodeResult eg_packet_decode_with_len (EgPacket     *pkt,
+                                        int           linktype,
+                                        const guint8 *data,
+                                        guint         caplen,
+                                        guint         len);
 gboolean       eg_linktype_supported   (int           linktype);
 const char    *eg_decode_result_to_string (EgDecodeResult result);
 

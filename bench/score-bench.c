@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* score-bench: how fast Edgeguard scores flows with the bundled model.
+ *
+ *  1. throughput, batched, on one core: eg_scorer_process (features with
+ *     context, XGBoost, IP information, every detector) on batches of 1024,
+ *     and the model alone (XGBoost on ready rows);
+ *  2. latency at a steady rate (10,000 flows/s by default): a producer
+ *     thread hands flows to the scoring worker as a flow table would, and
+ *     the time from the hand-off (the flow's end) to its scored delivery is
+ *     recorded for each flow: p50, p99, max.
+ *
+ * Flows are real: the labeled conn logs in ../shared/data, replayed with
+ * shifted times until there are --flows of them (synthetic when the data is
+ * absent).
+ *
+ *   score-bench [--flows N] [--rate R] [--seconds S] [--json]
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eg-alert.h"
+#include "eg-features.h"
+#include "eg-flow-log-reader.h"
+#include "eg-model.h"
+#include "eg-scorer.h"
+#include "eg-scoring-worker.h"
+
+static const char * const inputs[] = {
+  "stratosphere-security-datasets/008-zeek-mixed/data/conn.log.labeled",
+  "stratosphere-security-datasets/010-zeek-mixed/data/conn.log.labeled",
+  "stratosphere-security-datasets/011-zeek-mixed/data/conn.log.labeled",
+  "stratosphere-security-datasets/012-zeek-mixed/data/conn.log.labeled",
+};
+
+static GArray *
+load_base_flows (void)
+{
+  const char *shared = g_getenv ("EG_SHARED_DATA");
+  g_autofree char *root = shared ? g_strdup (shared)
+                                 : g_build_filename (SOURCE_DATADIR, "..", "..", "shared", "data", NULL);
+  GArray *flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autofree char *path = g_build_filename (root, inputs[i], NULL);
+      g_autoptr(EgFlowLogReader) reader = eg_flow_log_reader_open (path, NULL);
+      EgFlow flow;
+
+      if (reader == NULL)
+        continue;
+      while (eg_flow_init (&flow), eg_flow_log_reader_next (reader, &flow, NULL))
+        {
+          flow.label = NULL;
+          flow.label_source = EG_LABEL_SOURCE_NONE;
+          g_array_append_val (flows, flow);
+        }
+    }
+  if (flows->len == 0)
+    {
+      /* No shared data: web-like flows from a few hundred hosts. */
+      for (guint k = 0; k < 20000; k++)
+        {
+          EgFlow f;
+          guint8 src[4] = { 192, 168, (guint8) (k / 250 % 4), (guint8) (k % 250 + 1) };
+          guint8 dst[4] = { 203, 0, (guint8) (k % 7), (guint8) (k * 7 % 251) };
+
+          eg_flow_init (&f);
+          eg_addr_set_v4 (&f.orig_h, src);
+          eg_addr_set_v4 (&f.resp_h, dst);
+          f.ts = 1000 + k * 0.01;
+          f.duration = 0.1 + (k % 13) * 0.3;
+          f.proto = 6;
+          f.orig_p = 40000 + k % 20000;
+          f.resp_p = k % 4 ? 443 : 80;
+          f.conn_state = k % 9 ? EG_CONN_STATE_SF : EG_CONN_STATE_S0;
+          g_strlcpy (f.history, k % 9 ? "ShADadFf" : "S", sizeof f.history);
+          f.orig_pkts = 4 + k % 20;
+          f.resp_pkts = k % 9 ? 3 + k % 30 : 0;
+          f.orig_bytes = 200 + k % 3000;
+          f.resp_bytes = k % 9 ? 1000 + k * 13 % 90000 : 0;
+          f.orig_ip_bytes = f.orig_bytes + 40 * f.orig_pkts;
+          f.resp_ip_bytes = f.resp_bytes + 40 * f.resp_pkts;
+          g_array_append_val (flows, f);
+        }
+    }
+  return flows;
+}
+
+/* Replays the base flows, each round later in time, to n flows. */
+static EgFlow *
+make_flows (GArray *base,
+            guint   n)
+{
+  EgFlow *flows = g_new (EgFlow, n);
+  double span = 0, t0 = INFINITY;
+
+  for (guint i = 0; i < base->len; i++)
+    {
+      const EgFlow *f = &g_array_index (base, EgFlow, i);
+
+      t0 = MIN (t0, f->ts);
+      span = MAX (span, f->ts);
+    }
+  span = span - t0 + 1;
+  for (guint i = 0; i < n; i++)
+    {
+      flows[i] = g_array_index (base, EgFlow, i % base->len);
+      flows[i].ts += (i / base->len) * span;
+      g_snprintf (flows[i].uid, sizeof flows[i].uid, "B%u", i);
+    }
+  return flows;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+typedef struct {
+  gint64  *pushed_at;   /* µs, per flow index */
+  double  *latency;     /* ms, per flow index */
+  guint    delivered;
+  GMutex   lock;
+} Latency;
+
+static void
+on_scored (EgFlow    *flows,
+           guint      n_flows,
+           GPtrArray *alerts,
+           gpointer   user_data)
+{
+  Latency *lat = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&lat->lock);
+  for (guint i = 0; i < n_flows; i++)
+    {
+      guint idx = (guint) strtoul (flows[i].uid + 1, NULL, 10);
+
+      lat->latency[idx] = (now - lat->pushed_at[idx]) / 1000.0;
+    }
+  lat->delivered += n_flows;
+  g_mutex_unlock (&lat->lock);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int n_flows = 500000, rate = 10000, seconds = 5;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "flows", 0, 0, G_OPTION_ARG_INT, &n_flows, "Flows for the throughput run (500000)", "N" },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Flows per second for the latency run (10000)", "R" },
+    { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Length of the latency run (5)", "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— scoring throughput and latency");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GArray) base = NULL;
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  g_autofree EgFlow *flows = NULL;
+  g_autofree float *rows = NULL, *scores = NULL;
+  EgScorer *scorer;
+  g_autoptr(EgModel) model = NULL;
+  gint64 t0, t1;
+  double scorer_rate, model_rate, p50, p99, pmax;
+  guint n_lat;
+  Latency lat = { 0 };
+  EgScoringWorker *worker;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || n_flows < 1024
+      || rate < 1 || seconds < 1)
+    {
+      fprintf (stderr, "score-bench: %s\n", error ? error->message : "bad arguments");
+      return 2;
+    }
+
+  base = load_base_flows ();
+  flows = make_flows (base, n_flows);
+  scorer = eg_scorer_new (config, &error);
+  if (scorer == NULL)
+    {
+      fprintf (stderr, "score-bench: %s\n", error->message);
+      return 1;
+    }
+  model = eg_scorer_dup_model (scorer);
+  if (model == NULL)
+    {
+      fprintf (stderr, "score-bench: no bundled model (data/model/default.ubj)\n");
+      return 1;
+    }
+
+  /* 1a. The whole scorer, batches of 1024, this thread only. */
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < (guint) n_flows; i += EG_SCORING_BATCH)
+    {
+      eg_scorer_process (scorer, flows + i, MIN (EG_SCORING_BATCH, (guint) n_flows - i), alerts);
+      g_ptr_array_set_size (alerts, 0);
+    }
+  t1 = g_get_monotonic_time ();
+  scorer_rate = n_flows / ((t1 - t0) / 1e6);
+
+  /* 1b. The model alone, on the same rows. */
+  rows = g_new (float, (gsize) n_flows * EG_N_FEATURES);
+  scores = g_new (float, n_flows);
+  {
+    g_autoptr(EgFeatureContext) ctx = eg_feature_context_new (EG_FEATURE_WINDOW, 1u << 20);
+
+    for (guint i = 0; i < (guint) n_flows; i++)
+      eg_features_compute (ctx, &flows[i], rows + (gsize) i * EG_N_FEATURES);
+  }
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < (guint) n_flows; i += EG_SCORING_BATCH)
+    eg_model_predict (model, rows + (gsize) i * EG_N_FEATURES,
+                      MIN (EG_SCORING_BATCH, (guint) n_flows - i), scores + i, NULL);
+  t1 = g_get_monotonic_time ();
+  model_rate = n_flows / ((t1 - t0) / 1e6);
+  eg_scorer_free (scorer);
+
+  /* 2. Latency at a steady rate through the scoring worker. */
+  n_lat = (guint) MIN ((gint64) rate * seconds, n_flows);
+  lat.pushed_at = g_new0 (gint64, n_lat);
+  lat.latency = g_new0 (double, n_lat);
+  g_mutex_init (&lat.lock);
+  worker = eg_scoring_worker_new (eg_scorer_new (config, NULL), 65536, on_scored, &lat);
+  {
+    /* Hand-offs every millisecond, as a capture worker's batches would come. */
+    guint per_tick = MAX (1, rate / 1000);
+    gint64 start = g_get_monotonic_time ();
+
+    for (guint i = 0; i < n_lat; i += per_tick)
+      {
+        guint n = MIN (per_tick, n_lat - i);
+        gint64 due = start + (gint64) ((double) i / rate * 1e6);
+        gint64 now;
+
+        while ((now = g_get_monotonic_time ()) < due)
+          g_usleep (MIN (due - now, 200));
+        for (guint k = 0; k < n; k++)
+          {
+            lat.pushed_at[i + k] = now;
+            g_snprintf (flows[i + k].uid, sizeof flows[i + k].uid, "B%u", i + k);
+          }
+        eg_scoring_worker_push (worker, flows + i, n, TRUE);
+      }
+  }
+  eg_scoring_worker_finish (worker);
+  eg_scoring_worker_free (worker);
+  qsort (lat.latency, n_lat, sizeof (double), compare_double);
+  p50 = lat.latency[n_lat / 2];
+  p99 = lat.latency[(guint) (n_lat * 0.99)];
+  pmax = lat.latency[n_lat - 1];
+
+  if (json)
+    printf ("{\"flows\":%d,\"scorer_flows_per_s\":%.0f,\"model_flows_per_s\":%.0f,"
+            "\"rate\":%d,\"latency_ms_p50\":%.3f,\"latency_ms_p99\":%.3f,"
+            "\"latency_ms_max\":%.3f,\"delivered\":%u}\n",
+            n_flows, scorer_rate, model_rate, rate, p50, p99, pmax, lat.delivered);
+  else
+    {
+      printf ("Model version %u, %u base flows replayed to %d\n",
+              eg_model_get_version (model), base->len, n_flows);
+      printf ("Throughput, batches of %d, one core:\n", EG_SCORING_BATCH);
+      printf ("  scorer (features, model, ip info, detectors)  %10.0f flows/s\n", scorer_rate);
+      printf ("  model alone (XGBoost on ready rows)            %10.0f flows/s\n", model_rate);
+      printf ("Latency from hand-off to scored delivery at %d flows/s (%u flows):\n", rate, n_lat);
+      printf ("  p50 %.2f ms   p99 %.2f ms   max %.2f ms\n", p50, p99, pmax);
+    }
+  g_free (lat.pushed_at);
+  g_free (lat.latency);
+  g_mutex_clear (&lat.lock);
+  return lat.delivered == n_lat ? 0 : 1;
+}

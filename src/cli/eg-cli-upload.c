@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* edgeguard-cli upload: sends the labeled flows waiting in the outbox to
+ * Kafka and returns when Kafka has acknowledged all of them. */
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "eg-cli.h"
+#include "eg-error.h"
+#include "eg-sender.h"
+#include "eg-store.h"
+
+typedef struct {
+  GMainLoop *loop;
+  EgSender  *sender;
+  gboolean   follow;
+  gboolean   tty;
+  gboolean   quiet;
+  EgSenderState last_state;
+} Upload;
+
+static void
+print_progress (Upload                 *up,
+                const EgSenderProgress *p,
+                gboolean                final)
+{
+  if (up->quiet)
+    return;
+  if (up->tty)
+    fprintf (stderr, "\r\033[K");
+  else if (!final && p->state == up->last_state)
+    return;  /* a log gets a line per state change, not a ticker */
+  fprintf (stderr, "%s: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+           " acknowledged, %" G_GUINT64_FORMAT " pending",
+           eg_sender_state_to_string (p->state), p->produced, p->acknowledged, p->pending);
+  if (p->state == EG_SENDER_STATE_RETRYING && p->last_error)
+    fprintf (stderr, " (%s)", p->last_error);
+  if (!up->tty || final)
+    fputc ('\n', stderr);
+  fflush (stderr);
+  up->last_state = p->state;
+}
+
+static void
+on_sender_progress (EgSender *sender,
+                    gpointer  user_data)
+{
+  Upload *up = user_data;
+  g_auto(EgSenderProgress) p = { 0 };
+
+  eg_sender_get_progress (sender, &p);
+  print_progress (up, &p, FALSE);
+  if (!up->follow && p.state == EG_SENDER_STATE_IDLE && p.pending == 0 && p.in_flight == 0)
+    g_main_loop_quit (up->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Upload *up = user_data;
+
+  g_main_loop_quit (up->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+eg_cli_upload_main (int    argc,
+                    char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *bootstrap = NULL;
+  g_autofree char *topic = NULL;
+  gboolean follow = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path,
+      "Database (default: from the configuration, else $XDG_DATA_HOME/edgeguard/edgeguard.db)",
+      "PATH" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration key file", "FILE" },
+    { "bootstrap-servers", 'b', 0, G_OPTION_ARG_STRING, &bootstrap,
+      "Kafka bootstrap servers (overrides the configuration)", "HOST:PORT,..." },
+    { "topic", 't', 0, G_OPTION_ARG_STRING, &topic,
+      "Kafka topic (default edgeguard.flows.labeled)", "TOPIC" },
+    { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
+      "Keep running and upload new rows as they are queued", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print no progress", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— upload labeled flows to Kafka");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgConfig) config = NULL;
+  g_autoptr(EgStore) store = NULL;
+  g_autoptr(EgSender) sender = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(EgSenderProgress) p = { 0 };
+  Upload up = { 0 };
+  guint sigint, sigterm;
+
+  g_option_context_set_summary (context,
+    "Sends every labeled flow waiting in the outbox to Kafka (one JSON message\n"
+    "per flow, key SENSOR-ID/UID) and returns once Kafka has acknowledged them\n"
+    "all. A row is marked sent only on Kafka's acknowledgement: an interrupted\n"
+    "upload resumes where it stopped. While the broker is unreachable the\n"
+    "upload waits and retries.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      eg_cli_error ("%s", error->message);
+      return 2;
+    }
+  if (!(store = eg_cli_open_store (db_path, config_path, &config, &error)))
+    {
+      eg_cli_error ("%s", error->message);
+      return 1;
+    }
+  if (bootstrap)
+    {
+      g_free (config->bootstrap_servers);
+      config->bootstrap_servers = g_steal_pointer (&bootstrap);
+    }
+  if (topic)
+    {
+      g_free (config->topic);
+      config->topic = g_steal_pointer (&topic);
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  if (!(sender = eg_sender_new (store, config, &error)))
+    {
+      eg_cli_error ("%s", error->message);
+      return 1;
+    }
+  up.loop = loop;
+  up.sender = sender;
+  up.follow = follow;
+  up.quiet = quiet;
+  up.tty = isatty (STDERR_FILENO);
+  up.last_state = EG_SENDER_STATE_STOPPED;
+  g_signal_connect (sender, "progress", G_CALLBACK (on_sender_progress), &up);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &up);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &up);
+  if (!eg_sender_start (sender, &error))
+    {
+      eg_cli_error ("%s", error->message);
+      return 1;
+    }
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  eg_sender_stop (sender, 5000);
+  eg_sender_get_progress (sender, &p);
+  print_progress (&up, &p, TRUE);
+  if (!follow && p.pending > 0)
+    {
+      eg_cli_error ("interrupted: %" G_GUINT64_FORMAT " rows still pending; "
+                    "run upload again to send them", p.pending);
+      return 1;
+    }
+  return 0;
+}

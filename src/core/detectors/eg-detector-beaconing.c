@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* beaconing: one source opening connections to the same host and port at a
+ * steady rhythm, as malware calling home does (the test-cc captures: one
+ * HTTPS request every 2 s). The gaps between connection starts must number
+ * BEACON_MIN_GAPS or more with a coefficient of variation (spread / mean)
+ * under BEACON_MAX_CV. Services that poll by design (DNS, NTP, mDNS,
+ * NetBIOS, DHCP, SSDP, LLMNR, MQTT keep-alives) and the telemetry of the
+ * operating-system vendors (their own networks, as Slips' organization
+ * whitelist) are left out. One alert per beacon until it falls silent for
+ * a whole window. */
+#include "eg-detector-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define BEACON_HISTORY  32
+#define BEACON_MIN_GAPS 10
+#define BEACON_MAX_CV   0.15
+#define BEACON_MIN_GAP  0.5   /* s: faster is a burst, not a beacon */
+
+typedef struct {
+  double  times[BEACON_HISTORY];
+  guint   n;         /* connections seen (the ring holds the last ones) */
+  double  last_seen;
+  gboolean alerted;
+  char    uids[4][EG_UID_LEN];
+} Beacon;
+
+typedef struct {
+  GHashTable *beacons;   /* EgScanKey * → Beacon * */
+  guint64     n_flows;
+} Beacons;
+
+static guint
+key_hash (gconstpointer p)
+{
+  const guint8 *b = p;
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < sizeof (EgScanKey); i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, sizeof (EgScanKey)) == 0;
+}
+
+static gpointer
+create (EgDetectors *ds,
+        GError     **error)
+{
+  Beacons *b = g_new0 (Beacons, 1);
+
+  b->beacons = g_hash_table_new_full (key_hash, key_equal, g_free, g_free);
+  return b;
+}
+
+static void
+destroy (gpointer p)
+{
+  Beacons *b = p;
+
+  g_hash_table_unref (b->beacons);
+  g_free (b);
+}
+
+static gboolean
+polls_by_design (guint16 port)
+{
+  static const guint16 ports[] = { 53, 67, 68, 123, 137, 138, 1883, 1900, 5353, 5355, 8883 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
+    if (ports[i] == port)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_vendor_telemetry (EgDetectors  *ds,
+                     const EgAddr *addr)
+{
+  /* Microsoft, Apple, Google: their update and telemetry services poll on
+   * the clock from every machine they sell. */
+  static const guint32 asns[] = { 8068, 8075, 714, 6185, 15169, 396982 };
+  char country[3];
+  guint32 asn;
+
+  if (ds->ipinfo == NULL || !eg_ipinfo_lookup (ds->ipinfo, addr, country, &asn))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (asns); i++)
+    if (asns[i] == asn)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_flow (gpointer      state,
+         EgDetectors  *ds,
+         const EgFlow *flow)
+{
+  Beacons *b = state;
+  EgScanKey key = { 0 };
+  Beacon *beacon;
+  guint n_times, n_gaps;
+  double prev, sum = 0, sumsq = 0, mean, sd, cv;
+  EgAlert *alert;
+  g_autofree char *port = NULL;
+  char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
+
+  if ((flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
+      || polls_by_design (flow->resp_p) || eg_addr_is_special (&flow->resp_h))
+    return;
+
+  if (++b->n_flows % 65536 == 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, b->beacons);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (flow->ts - ((Beacon *) value)->last_seen > ds->config->detection_window)
+          g_hash_table_iter_remove (&iter);
+    }
+
+  key.src = flow->orig_h;
+  key.dst = flow->resp_h;
+  key.port = flow->resp_p;
+  key.proto = flow->proto;
+  beacon = g_hash_table_lookup (b->beacons, &key);
+  if (beacon == NULL)
+    {
+      beacon = g_new0 (Beacon, 1);
+      g_hash_table_insert (b->beacons, g_memdup2 (&key, sizeof key), beacon);
+    }
+  else if (flow->ts - beacon->last_seen > ds->config->detection_window)
+    {
+      beacon->n = 0;  /* silent for a whole window: a new story */
+      beacon->alerted = FALSE;
+    }
+  beacon->times[beacon->n % BEACON_HISTORY] = flow->ts;
+  g_strlcpy (beacon->uids[beacon->n % 4], flow->uid, EG_UID_LEN);
+  beacon->n++;
+  beacon->last_seen = flow->ts;
+
+  n_times = MIN (beacon->n, BEACON_HISTORY);
+  if (n_times < BEACON_MIN_GAPS + 1)
+    return;
+  n_gaps = n_times - 1;
+  prev = beacon->times[(beacon->n - n_times) % BEACON_HISTORY];
+  for (guint i = 1; i < n_times; i++)
+    {
+      double t = beacon->times[(beacon->n - n_times + i) % BEACON_HISTORY];
+      double gap = t - prev;
+
+      sum += gap;
+      sumsq += gap * gap;
+      prev = t;
+    }
+  mean = sum / n_gaps;
+  sd = sqrt (MAX (0.0, sumsq / n_gaps - mean * mean));
+  cv = mean > 0 ? sd / mean : INFINITY;
+  if (beacon->alerted || mean < BEACON_MIN_GAP || cv >= BEACON_MAX_CV
+      || is_vendor_telemetry (ds, &flow->resp_h))
+    return;
+  beacon->alerted = TRUE;
+
+  alert = eg_detectors_alert_new (ds, "beaconing", flow->ts, &flow->orig_h, &flow->resp_h,
+                                  flow->resp_p, flow->proto, EG_THREAT_HIGH,
+                                  CLAMP (1.0 - cv / BEACON_MAX_CV, 0.3, 1.0));
+  port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
+  alert->description = g_strdup_printf ("%s connected to %s %s %u times, every %.1f s "
+                                        "(± %.1f s), like malware calling home",
+                                        eg_addr_to_string (&flow->orig_h, src),
+                                        eg_addr_to_string (&flow->resp_h, dst), port,
+                                        beacon->n, mean, sd);
+  for (guint i = 0; i < MIN (beacon->n, 4); i++)
+    eg_alert_add_uid (alert, beacon->uids[(beacon->n - 1 - i) % 4]);
+  eg_detectors_emit (ds, alert);
+}
+
+const EgDetectorInfo eg_detector_beaconing = {
+  .name = "beaconing",
+  .create = create,
+  .destroy = destroy,
+  .flow = on_flow,
+};

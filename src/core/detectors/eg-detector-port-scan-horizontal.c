@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* port-scan-horizontal: one source, one destination port, many destinations
+ * that never answered. Alerts at 10 hosts, then 100, 1000 ... (Slips). */
+#include "eg-detector-private.h"
+
+static gpointer
+create (EgDetectors *ds,
+        GError     **error)
+{
+  return eg_scan_table_new (ds->config->detection_window);
+}
+
+static void
+on_flow (gpointer      state,
+         EgDetectors  *ds,
+         const EgFlow *flow)
+{
+  EgScanKey key = { 0 };
+  EgScanState *scan;
+  EgAlert *alert;
+  g_autofree char *port = NULL;
+  char src[EG_ADDR_STRLEN];
+  guint n;
+
+  if ((flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
+      || !eg_flow_is_unanswered_attempt (flow) || eg_addr_is_special (&flow->resp_h))
+    return;
+
+  key.src = flow->orig_h;
+  key.port = flow->resp_p;
+  key.proto = flow->proto;
+  scan = eg_scan_table_get (state, &key, flow->ts, ds->config->horizontal_scan_min);
+  if (!eg_scan_state_add (scan, &flow->resp_h, flow->uid, flow->orig_pkts, flow->ts)
+      || !eg_scan_state_crossed (scan))
+    return;
+
+  n = g_hash_table_size (scan->distinct);
+  alert = eg_detectors_alert_new (ds, "port-scan-horizontal", flow->ts, &flow->orig_h, NULL,
+                                  flow->resp_p, flow->proto, EG_THREAT_HIGH,
+                                  MIN (1.0, scan->pkts / 10.0));
+  port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
+  alert->description = g_strdup_printf ("%s probed %s on %u hosts; none answered",
+                                        eg_addr_to_string (&flow->orig_h, src), port, n);
+  eg_alert_add_uids (alert, scan->uids);
+  eg_detectors_emit (ds, alert);
+}
+
+const EgDetectorInfo eg_detector_port_scan_horizontal = {
+  .name = "port-scan-horizontal",
+  .create = create,
+  .destroy = (GDestroyNotify) eg_scan_table_free,
+  .flow = on_flow,
+};

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-detector-private.h: what a detector (one file each in detectors/)
+ * sees of EgDetectors, and the counting helpers they share. */
+#pragma once
+
+#include <netinet/in.h>
+
+#include "eg-detectors.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  double        ts;
+  guint8        sha[6];
+  guint8        spa[4];
+  guint8        tha[6];
+  guint8        tpa[4];
+  guint16       op;
+} EgArpEvent;
+
+typedef struct {
+  const char *name;
+  gpointer  (*create)  (EgDetectors *ds, GError **error);
+  void      (*destroy) (gpointer state);
+  void      (*flow)    (gpointer state, EgDetectors *ds, const EgFlow *flow);
+  void      (*arp)     (gpointer state, EgDetectors *ds, const EgArpEvent *event);
+  void      (*flush)   (gpointer state, EgDetectors *ds);
+} EgDetectorInfo;
+
+extern const EgDetectorInfo eg_detector_port_scan_horizontal;
+extern const EgDetectorInfo eg_detector_port_scan_vertical;
+extern const EgDetectorInfo eg_detector_icmp_sweep;
+extern const EgDetectorInfo eg_detector_arp_scan;
+extern const EgDetectorInfo eg_detector_long_connection;
+extern const EgDetectorInfo eg_detector_ssh;
+extern const EgDetectorInfo eg_detector_rejected_connections;
+extern const EgDetectorInfo eg_detector_large_upload;
+extern const EgDetectorInfo eg_detector_unknown_port;
+extern const EgDetectorInfo eg_detector_threat_intel;
+extern const EgDetectorInfo eg_detector_beaconing;
+extern const EgDetectorInfo eg_detector_ml_flow;
+
+struct _EgDetectors {
+  EgConfig    *config;
+  EgIpInfo    *ipinfo;          /* borrowed, may be NULL */
+  GHashTable  *services;        /* GUINT (proto << 16 | port) → name */
+  double       model_threshold;
+  GPtrArray   *out;             /* alerts of the current call */
+  GHashTable  *once;            /* char *key → double *last alert ts */
+  gpointer    *states;          /* one per detector */
+  gpointer     threat_intel;    /* the threat-intel detector's state */
+  guint64      n_flows;
+};
+
+/* Slips' threat weights, for the evidence accumulator. */
+double       eg_threat_weight          (EgThreatLevel level);
+
+EgAlert     *eg_detectors_alert_new    (EgDetectors    *ds,
+                                        const char     *detector,
+                                        double          ts,
+                                        const EgAddr   *src,
+                                        const EgAddr   *dst,
+                                        guint16         dport,
+                                        guint8          proto,
+                                        EgThreatLevel   level,
+                                        double          confidence);
+/* Fills country/asn of the remote end and appends to the call's output;
+ * takes ownership. description is set by the caller before. */
+void         eg_detectors_emit         (EgDetectors    *ds,
+                                        EgAlert        *alert);
+/* TRUE the first time (detector, src, dst, dport, proto) is seen in a
+ * window of config->detection_window seconds. */
+gboolean     eg_detectors_once         (EgDetectors    *ds,
+                                        const char     *detector,
+                                        const EgAddr   *src,
+                                        const EgAddr   *dst,
+                                        guint16         dport,
+                                        guint8          proto,
+                                        double          ts);
+const char  *eg_detectors_service_name (EgDetectors    *ds,
+                                        guint16         port,
+                                        guint8          proto);
+/* "port 81/tcp (http-alt)", "port 1337/tcp", "by ICMP" */
+char        *eg_detectors_format_port  (EgDetectors    *ds,
+                                        guint16         port,
+                                        guint8          proto);
+gboolean     eg_flow_is_established    (const EgFlow   *flow);
+/* A connection attempt nobody answered (S0, REJ, RSTOS0, SH; UDP without a
+ * reply): what a scan leaves. Midstream pieces (OTH, SHR) are not. */
+gboolean     eg_flow_is_unanswered_attempt (const EgFlow *flow);
+/* Broadcast, multicast or unspecified: never a scan target or a beacon. */
+gboolean     eg_addr_is_special        (const EgAddr   *addr);
+
+/* Distinct things (hosts or ports) seen per key over a window, with the
+ * evidence flows: what the counting detectors share. */
+typedef struct {
+  EgAddr  src;
+  EgAddr  dst;
+  guint16 port;
+  guint8  proto;
+  guint8  pad;
+} EgScanKey;
+
+typedef struct {
+  double      start;
+  double      last;
+  GHashTable *distinct;      /* EgAddr * (a port is an EgAddr of family 0) */
+  GPtrArray  *uids;          /* the first EG_SCAN_MAX_UIDS evidence flows */
+  guint64     pkts;
+  guint       n_flows;
+  guint       n_answered;
+  guint       next_threshold;
+} EgScanState;
+
+#define EG_SCAN_MAX_UIDS 100
+
+typedef struct _EgScanTable EgScanTable;
+
+EgScanTable *eg_scan_table_new         (double          window);
+void         eg_scan_table_free        (EgScanTable    *table);
+/* The state under key; a state older than the window starts over, as
+ * Slips' time windows do. first_threshold seeds next_threshold. */
+EgScanState *eg_scan_table_get         (EgScanTable    *table,
+                                        const EgScanKey *key,
+                                        double          ts,
+                                        guint           first_threshold);
+/* TRUE when value is new to the state. */
+gboolean     eg_scan_state_add         (EgScanState    *state,
+                                        const EgAddr   *value,
+                                        const char     *uid,
+                                        guint64         pkts,
+                                        double          ts);
+/* TRUE once per crossing of 10×, 100× ... the first threshold. */
+gboolean     eg_scan_state_crossed     (EgScanState    *state);
+void         eg_scan_port_value        (EgAddr         *value,
+                                        guint16         port);
+void         eg_alert_add_uids         (EgAlert        *alert,
+                                        GPtrArray      *uids);
+
+G_END_DECLS

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "eg-detectors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/eg-detector-private.h"
+#include "eg-error.h"
+
+#define ONCE_MAX 200000
+
+static const EgDetectorInfo * const detectors[] = {
+  &eg_detector_port_scan_horizontal,
+  &eg_detector_port_scan_vertical,
+  &eg_detector_icmp_sweep,
+  &eg_detector_arp_scan,
+  &eg_detector_long_connection,
+  &eg_detector_ssh,
+  &eg_detector_rejected_connections,
+  &eg_detector_large_upload,
+  &eg_detector_unknown_port,
+  &eg_detector_threat_intel,
+  &eg_detector_beaconing,
+  &eg_detector_ml_flow,
+};
+
+char *
+eg_find_data_file (const char *relpath)
+{
+  const char *env = g_getenv ("EDGEGUARD_DATADIR");
+  const char *dirs[] = { env, PKGDATADIR, SOURCE_DATADIR };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (dirs[i] == NULL || *dirs[i] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], relpath, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+char *
+eg_services_default_path (void)
+{
+  return eg_find_data_file ("services.csv");
+}
+
+GHashTable *
+eg_services_load (const char *path,
+                  GError    **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GHashTable) services = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_auto(GStrv) lines = NULL;
+  guint n_good = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) cols = NULL;
+      guint64 port;
+      guint8 proto;
+
+      g_strstrip (lines[i]);
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      cols = g_strsplit (lines[i], ",", 4);
+      if (g_strv_length (cols) < 3)
+        continue;
+      g_strstrip (cols[1]);
+      g_strstrip (cols[2]);
+      if (!g_ascii_string_to_unsigned (cols[1], 10, 0, 65535, &port, NULL))
+        continue;
+      if (g_ascii_strcasecmp (cols[2], "sctp") == 0)
+        proto = IPPROTO_SCTP;
+      else if (!eg_proto_from_string (cols[2], &proto))
+        continue;
+      g_hash_table_insert (services, GUINT_TO_POINTER ((guint) proto << 16 | (guint) port),
+                           g_strdup (g_strstrip (cols[0])));
+      n_good++;
+    }
+  if (n_good == 0)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "The service list “%s” has no line of the form “name,port,proto,description”", path);
+      return NULL;
+    }
+  return g_steal_pointer (&services);
+}
+
+EgDetectors *
+eg_detectors_new (const EgConfig *config,
+                  EgIpInfo       *ipinfo,
+                  GError        **error)
+{
+  g_autoptr(EgDetectors) ds = g_new0 (EgDetectors, 1);
+  g_autofree char *services_path = NULL;
+
+  ds->config = eg_config_copy (config);
+  ds->ipinfo = ipinfo;
+  ds->model_threshold = config->model_threshold > 0 ? config->model_threshold : 0.5;
+  ds->once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
+
+  services_path = config->services_path ? g_strdup (config->services_path)
+                                        : eg_services_default_path ();
+  if (services_path)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      ds->services = eg_services_load (services_path, &local_error);
+      if (ds->services == NULL)
+        {
+          g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                       "Cannot read the known-service list: %s", local_error->message);
+          return NULL;
+        }
+    }
+  else
+    ds->services = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+    if (detectors[i]->create)
+      {
+        ds->states[i] = detectors[i]->create (ds, error);
+        if (ds->states[i] == NULL)
+          return NULL;
+        if (detectors[i] == &eg_detector_threat_intel)
+          ds->threat_intel = ds->states[i];
+      }
+  return g_steal_pointer (&ds);
+}
+
+void
+eg_detectors_free (EgDetectors *ds)
+{
+  if (ds == NULL)
+    return;
+  if (ds->states)
+    for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+      if (ds->states[i] && detectors[i]->destroy)
+        detectors[i]->destroy (ds->states[i]);
+  g_free (ds->states);
+  g_clear_pointer (&ds->services, g_hash_table_unref);
+  g_clear_pointer (&ds->once, g_hash_table_unref);
+  eg_config_free (ds->config);
+  g_free (ds);
+}
+
+void
+eg_detectors_set_model_threshold (EgDetectors *ds,
+                                  double       threshold)
+{
+  if (ds->config->model_threshold > 0)
+    return;  /* the operator's setting wins over the model's */
+  if (threshold > 0 && threshold < 1)
+    ds->model_threshold = threshold;
+}
+
+void
+eg_detectors_process_flow (EgDetectors  *ds,
+                           const EgFlow *flow,
+                           GPtrArray    *alerts_out)
+{
+  ds->out = alerts_out;
+  ds->n_flows++;
+  for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+    if (detectors[i]->flow)
+      detectors[i]->flow (ds->states[i], ds, flow);
+  ds->out = NULL;
+}
+
+void
+eg_detectors_process_arp (EgDetectors  *ds,
+                          double        ts,
+                          const guint8  sha[6],
+                          const guint8  spa[4],
+                          const guint8  tha[6],
+                          const guint8  tpa[4],
+                          guint16       op,
+                          GPtrArray    *alerts_out)
+{
+  EgArpEvent event;
+
+  event.ts = ts;
+  memcpy (event.sha, sha, 6);
+  memcpy (event.spa, spa, 4);
+  memcpy (event.tha, tha, 6);
+  memcpy (event.tpa, tpa, 4);
+  event.op = op;
+  ds->out = alerts_out;
+  for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+    if (detectors[i]->arp)
+      detectors[i]->arp (ds->states[i], ds, &event);
+  ds->out = NULL;
+}
+
+void
+eg_detectors_flush (EgDetectors *ds,
+                    GPtrArray   *alerts_out)
+{
+  ds->out = alerts_out;
+  for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+    if (detectors[i]->flush)
+      detectors[i]->flush (ds->states[i], ds);
+  ds->out = NULL;
+}
+
+double
+eg_threat_weight (EgThreatLevel level)
+{
+  switch (level)
+    {
+    case EG_THREAT_INFO: return 0.0;
+    case EG_THREAT_LOW: return 0.2;
+    case EG_THREAT_MEDIUM: return 0.5;
+    case EG_THREAT_HIGH: return 0.8;
+    case EG_THREAT_CRITICAL: return 1.0;
+    default: return 0.0;
+    }
+}
+
+EgAlert *
+eg_detectors_alert_new (EgDetectors   *ds,
+                        const char    *detector,
+                        double         ts,
+                        const EgAddr  *src,
+                        const EgAddr  *dst,
+                        guint16        dport,
+                        guint8         proto,
+                        EgThreatLevel  level,
+                        double         confidence)
+{
+  EgAlert *alert = eg_alert_new (detector);
+
+  alert->ts = ts;
+  alert->src = *src;
+  if (dst)
+    alert->dst = *dst;
+  /* An ICMP "port" is a type or code: meaningless to a reader of alerts. */
+  alert->dport = proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 ? 0 : dport;
+  alert->proto = proto;
+  alert->threat_level = level;
+  alert->confidence = CLAMP (confidence, 0.0, 1.0);
+  return alert;
+}
+
+void
+eg_detectors_emit (EgDetectors *ds,
+                   EgAlert     *alert)
+{
+  const EgAddr *remote = NULL;
+
+  if (alert->dst.family && !eg_addr_is_private (&alert->dst))
+    remote = &alert->dst;
+  else if (alert->src.family && !eg_addr_is_private (&alert->src))
+    remote = &alert->src;
+  if (remote && ds->ipinfo)
+    eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
+  if (ds->out)
+    g_ptr_array_add (ds->out, alert);
+  else
+    eg_alert_free (alert);
+}
+
+gboolean
+eg_detectors_once (EgDetectors  *ds,
+                   const char   *detector,
+                   const EgAddr *src,
+                   const EgAddr *dst,
+                   guint16       dport,
+                   guint8        proto,
+                   double        ts)
+{
+  char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN];
+  g_autofree char *key = g_strdup_printf ("%s|%s|%s|%u|%u", detector,
+                                          eg_addr_to_string (src, a),
+                                          dst && dst->family ? eg_addr_to_string (dst, b) : "-",
+                                          dport, proto);
+  double *last = g_hash_table_lookup (ds->once, key);
+
+  if (last && ts - *last < ds->config->detection_window && ts >= *last)
+    return FALSE;
+  if (g_hash_table_size (ds->once) >= ONCE_MAX)
+    g_hash_table_remove_all (ds->once);
+  last = g_new (double, 1);
+  *last = ts;
+  g_hash_table_insert (ds->once, g_steal_pointer (&key), last);
+  return TRUE;
+}
+
+const char *
+eg_detectors_service_name (EgDetectors *ds,
+                           guint16      port,
+                           guint8       proto)
+{
+  return g_hash_table_lookup (ds->services, GUINT_TO_POINTER ((guint) proto << 16 | port));
+}
+
+char *
+eg_detectors_format_port (EgDetectors *ds,
+                          guint16      port,
+                          guint8       proto)
+{
+  const char *name = eg_detectors_service_name (ds, port, proto);
+
+  if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+    return g_strdup_printf ("by %s", proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6
+                                     ? "ICMP" : eg_proto_to_string (proto));
+  if (name)
+    return g_strdup_printf ("port %u/%s (%s)", port, eg_proto_to_string (proto), name);
+  return g_strdup_printf ("port %u/%s", port, eg_proto_to_string (proto));
+}
+
+gboolean
+eg_flow_is_established (const EgFlow *flow)
+{
+  if (flow->proto == IPPROTO_TCP)
+    return eg_conn_state_is_established (flow->conn_state);
+  /* UDP and ICMP: an answer is what establishes them. */
+  return flow->resp_pkts > 0 || flow->resp_bytes > 0
+         || (flow->conn_state != EG_CONN_STATE_S0 && flow->conn_state != EG_CONN_STATE_OTH
+             && flow->conn_state != EG_CONN_STATE_REJ);
+}
+
+gboolean
+eg_flow_is_unanswered_attempt (const EgFlow *flow)
+{
+  if (flow->proto == IPPROTO_TCP)
+    return flow->conn_state == EG_CONN_STATE_S0 || flow->conn_state == EG_CONN_STATE_REJ
+           || flow->conn_state == EG_CONN_STATE_RSTOS0 || flow->conn_state == EG_CONN_STATE_SH;
+  return !eg_flow_is_established (flow);
+}
+
+gboolean
+eg_addr_is_special (const EgAddr *addr)
+{
+  static const guint8 zero[16];
+
+  if (addr->family == 4)
+    return addr->bytes[0] >= 224 || memcmp (addr->bytes, zero, 4) == 0
+           || addr->bytes[3] == 255;
+  if (addr->family == 6)
+    return addr->bytes[0] == 0xff || memcmp (addr->bytes, zero, 16) == 0;
+  return TRUE;
+}
+
+/* The scan table. */
+
+struct _EgScanTable {
+  double      window;
+  GHashTable *states;   /* EgScanKey * → EgScanState * */
+  guint64     n_gets;
+};
+
+static guint
+bytes_hash (const guint8 *b,
+            gsize         len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+static guint
+scan_key_hash (gconstpointer p)
+{
+  return bytes_hash (p, sizeof (EgScanKey));
+}
+
+static gboolean
+scan_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  return memcmp (a, b, sizeof (EgScanKey)) == 0;
+}
+
+static guint
+addr_value_hash (gconstpointer p)
+{
+  return bytes_hash (p, sizeof (EgAddr));
+}
+
+static gboolean
+addr_value_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  return memcmp (a, b, sizeof (EgAddr)) == 0;
+}
+
+static void
+scan_state_free (gpointer p)
+{
+  EgScanState *state = p;
+
+  g_hash_table_unref (state->distinct);
+  g_ptr_array_unref (state->uids);
+  g_free (state);
+}
+
+EgScanTable *
+eg_scan_table_new (double window)
+{
+  EgScanTable *table = g_new0 (EgScanTable, 1);
+
+  table->window = window > 0 ? window : 3600;
+  table->states = g_hash_table_new_full (scan_key_hash, scan_key_equal, g_free, scan_state_free);
+  return table;
+}
+
+void
+eg_scan_table_free (EgScanTable *table)
+{
+  if (table == NULL)
+    return;
+  g_hash_table_unref (table->states);
+  g_free (table);
+}
+
+static void
+scan_state_reset (EgScanState *state,
+                  double       ts,
+                  guint        first_threshold)
+{
+  g_hash_table_remove_all (state->distinct);
+  g_ptr_array_set_size (state->uids, 0);
+  state->start = ts;
+  state->last = ts;
+  state->pkts = 0;
+  state->n_flows = 0;
+  state->n_answered = 0;
+  state->next_threshold = MAX (first_threshold, 1);
+}
+
+EgScanState *
+eg_scan_table_get (EgScanTable     *table,
+                   const EgScanKey *key,
+                   double           ts,
+                   guint            first_threshold)
+{
+  EgScanState *state;
+
+  /* Now and then, forget keys idle for a whole window: memory stays bounded
+   * by the traffic of one window. */
+  if (++table->n_gets % 65536 == 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, table->states);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (ts - ((EgScanState *) value)->last > table->window)
+          g_hash_table_iter_remove (&iter);
+    }
+
+  state = g_hash_table_lookup (table->states, key);
+  if (state == NULL)
+    {
+      state = g_new0 (EgScanState, 1);
+      state->distinct = g_hash_table_new_full (addr_value_hash, addr_value_equal, g_free, NULL);
+      state->uids = g_ptr_array_new_with_free_func (g_free);
+      scan_state_reset (state, ts, first_threshold);
+      g_hash_table_insert (table->states, g_memdup2 (key, sizeof *key), state);
+    }
+  else if (ts - state->start > table->window)
+    scan_state_reset (state, ts, first_threshold);
+  return state;
+}
+
+gboolean
+eg_scan_state_add (EgScanState  *state,
+                   const EgAddr *value,
+                   const char   *uid,
+                   guint64       pkts,
+                   double        ts)
+{
+  state->n_flows++;
+  state->pkts += pkts;
+  if (ts > state->last)
+    state->last = ts;
+  if (uid && uid[0] && state->uids->len < EG_SCAN_MAX_UIDS)
+    g_ptr_array_add (state->uids, g_strdup (uid));
+  if (g_hash_table_contains (state->distinct, value))
+    return FALSE;
+  g_hash_table_add (state->distinct, g_memdup2 (value, sizeof *value));
+  return TRUE;
+}
+
+gboolean
+eg_scan_state_crossed (EgScanState *state)
+{
+  if (g_hash_table_size (state->distinct) < state->next_threshold)
+    return FALSE;
+  state->next_threshold *= 10;
+  return TRUE;
+}
+
+void
+eg_scan_port_value (EgAddr  *value,
+                    guint16  port)
+{
+  memset (value, 0, sizeof *value);
+  value->bytes[0] = port >> 8;
+  value->bytes[1] = port & 0xff;
+}
+
+void
+eg_alert_add_uids (EgAlert   *alert,
+                   GPtrArray *uids)
+{
+  for (guint i = 0; i < uids->len; i++)
+    eg_alert_add_uid (alert, uids->pdata[i]);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-flow-table.h: packets in, Zeek-like bidirectional flows out.
+ *
+ * Canonical direction-agnostic keys hashed with a secret seed; one LRU list
+ * per timeout class ordered by last packet time, so expiry in packet time
+ * walks only what is due; a hard cap that evicts the oldest and counts it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "eg-config.h"
+#include "eg-flow.h"
+#include "eg-packet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _EgFlowTable EgFlowTable;
+
+/* Called for every finished flow, and for interim updates of long flows
+ * (flags has EG_FLOW_INTERIM). The flow is only valid during the call. */
+typedef void (*EgFlowFunc) (const EgFlow *flow,
+                            gpointer      user_data);
+
+typedef struct {
+  guint64 packets;
+  guint64 bytes;
+  guint64 ip_packets;
+  guint64 arp_packets;
+  guint64 non_ip;
+  guint64 undecodable;
+  guint64 fragments;
+  guint64 fragments_orphaned;
+  guint64 flows_created;
+  guint64 flows_emitted;
+  guint64 interim_updates;
+  guint64 evictions;
+  guint64 active;
+  guint64 peak_active;
+} EgFlowTableStats;
+
+EgFlowTable *eg_flow_table_new     (const EgConfig     *config,
+                                    gboolean            dpi,
+                                    EgFlowFunc          func,
+                                    gpointer            user_data,
+                                    GError            **error);
+void         eg_flow_table_free    (EgFlowTable        *table);
+/* Accounts one decoded packet of wire length wirelen seen at ts. */
+void         eg_flow_table_add     (EgFlowTable        *table,
+                                    double              ts,
+                                    const EgPacket     *pkt,
+                                    guint               wirelen);
+/* Counts a frame the decoder rejected. */
+void         eg_flow_table_add_undecodable (EgFlowTable *table,
+                                    guint               wirelen);
+/* Counts a frame that is valid but not IP (ARP, LLDP...). */
+void         eg_flow_table_add_non_ip (EgFlowTable     *table,
+                                    gboolean            arp,
+                                    guint               wirelen);
+/* Emits every flow still in the table (end of input, stop). */
+void         eg_flow_table_flush   (EgFlowTable        *table);
+void         eg_flow_table_get_stats (EgFlowTable      *table,
+                                    EgFlowTableStats   *stats);
+/* Bytes the table holds per active flow, for the memory figure. */
+gsize        eg_flow_table_entry_size (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgFlowTable, eg_flow_table_free)
+
+G_END_DECLS

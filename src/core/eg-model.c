@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "eg-model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xgboost/c_api.h>
+
+#include "eg-error.h"
+#include "eg-features.h"
+
+#define SIDECAR_FORMAT "edgeguard-model"
+#define SIDECAR_FORMAT_VERSION 1
+
+struct _EgModel {
+  gatomicrefcount  ref_count;
+  BoosterHandle    booster;
+  guint32          version;
+  double           threshold;
+  char            *schema_id;
+  guint            n_features;
+  JsonObject      *training;
+  JsonObject      *metrics;
+};
+
+void
+eg_train_params_init (EgTrainParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->rounds = 200;
+  params->max_depth = 6;
+  params->eta = 0.1;
+  params->subsample = 0.8;
+  params->balance = TRUE;
+}
+
+static EgModel *
+model_new (BoosterHandle booster)
+{
+  EgModel *model = g_new0 (EgModel, 1);
+
+  g_atomic_ref_count_init (&model->ref_count);
+  model->booster = booster;
+  model->threshold = 0.5;
+  model->schema_id = g_strdup (EG_FEATURE_SCHEMA_ID);
+  model->n_features = EG_N_FEATURES;
+  return model;
+}
+
+EgModel *
+eg_model_ref (EgModel *model)
+{
+  g_atomic_ref_count_inc (&model->ref_count);
+  return model;
+}
+
+void
+eg_model_unref (EgModel *model)
+{
+  if (model == NULL || !g_atomic_ref_count_dec (&model->ref_count))
+    return;
+  if (model->booster)
+    XGBoosterFree (model->booster);
+  g_free (model->schema_id);
+  g_clear_pointer (&model->training, json_object_unref);
+  g_clear_pointer (&model->metrics, json_object_unref);
+  g_free (model);
+}
+
+char *
+eg_model_sidecar_path (const char *model_path)
+{
+  const char *dot = strrchr (model_path, '.');
+  const char *slash = strrchr (model_path, '/');
+
+  if (dot && (slash == NULL || dot > slash))
+    return g_strdup_printf ("%.*s.meta.json", (int) (dot - model_path), model_path);
+  return g_strdup_printf ("%s.meta.json", model_path);
+}
+
+/* XGBoost's message without its stack trace. */
+static char *
+xgb_last_error (void)
+{
+  const char *msg = XGBGetLastError ();
+
+  return g_strndup (msg, strcspn (msg, "\n"));
+}
+
+static gboolean
+set_xgb_error (GError    **error,
+               EgError     code,
+               const char *what)
+{
+  g_autofree char *msg = xgb_last_error ();
+
+  g_set_error (error, EG_ERROR, code, "%s: %s", what, msg);
+  return FALSE;
+}
+
+static gboolean
+read_sidecar (EgModel    *model,
+              const char *model_path,
+              GError    **error)
+{
+  g_autofree char *path = eg_model_sidecar_path (model_path);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+  JsonObject *obj, *schema;
+  JsonArray *names;
+  const char *format, *schema_id;
+  const char * const *ours = eg_feature_get_names ();
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "The model “%s” has no sidecar “%s”: keep the two files together, "
+                   "or retrain with “edgeguard-cli train”", model_path, path);
+      return FALSE;
+    }
+  if (!json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "The model sidecar “%s” is not valid JSON (%s): the file is damaged; "
+                   "retrain with “edgeguard-cli train”", path, local_error->message);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto bad;
+  obj = json_node_get_object (root);
+  format = json_object_get_string_member_with_default (obj, "format", NULL);
+  if (g_strcmp0 (format, SIDECAR_FORMAT) != 0)
+    goto bad;
+  if (!json_object_has_member (obj, "feature_schema")
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "feature_schema")))
+    goto bad;
+  schema = json_object_get_object_member (obj, "feature_schema");
+  schema_id = json_object_get_string_member_with_default (schema, "id", "");
+  if (g_strcmp0 (schema_id, EG_FEATURE_SCHEMA_ID) != 0)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
+                   "The model “%s” was trained on the feature schema “%s”, but this "
+                   "Edgeguard computes “%s”: retrain it with this version's "
+                   "“edgeguard-cli train”", model_path, schema_id, EG_FEATURE_SCHEMA_ID);
+      return FALSE;
+    }
+  if (!json_object_has_member (schema, "names")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (schema, "names")))
+    goto bad;
+  names = json_object_get_array_member (schema, "names");
+  for (guint i = 0; i < MAX (json_array_get_length (names), EG_N_FEATURES); i++)
+    {
+      const char *name = i < json_array_get_length (names)
+                         ? json_node_get_string (json_array_get_element (names, i)) : NULL;
+
+      if (i >= EG_N_FEATURES || g_strcmp0 (name, ours[i]) != 0)
+        {
+          g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
+                       "The model “%s” lists feature %u as “%s” where schema %s has “%s”: "
+                       "it was trained on another schema; retrain it",
+                       model_path, i, name ? name : "(none)", EG_FEATURE_SCHEMA_ID,
+                       i < EG_N_FEATURES ? ours[i] : "(none)");
+          return FALSE;
+        }
+    }
+
+  model->version = (guint32) json_object_get_int_member_with_default (obj, "version", 0);
+  model->threshold = json_object_get_double_member_with_default (obj, "threshold", 0.5);
+  if (!(model->threshold > 0 && model->threshold < 1))
+    model->threshold = 0.5;
+  if (json_object_has_member (obj, "training")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "training")))
+    model->training = json_object_ref (json_object_get_object_member (obj, "training"));
+  if (json_object_has_member (obj, "metrics")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "metrics")))
+    model->metrics = json_object_ref (json_object_get_object_member (obj, "metrics"));
+  return TRUE;
+
+bad:
+  g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+               "“%s” is not an Edgeguard model sidecar (it needs \"format\": \"%s\" and a "
+               "\"feature_schema\"): retrain with “edgeguard-cli train”", path, SIDECAR_FORMAT);
+  return FALSE;
+}
+
+EgModel *
+eg_model_load (const char *path,
+               GError    **error)
+{
+  g_autoptr(EgModel) model = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  BoosterHandle booster = NULL;
+  bst_ulong n_features = 0;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, EG_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? EG_ERROR_NOT_FOUND : EG_ERROR_FAILED,
+                   "Cannot read the model “%s”: %s", path, local_error->message);
+      return NULL;
+    }
+  /* Both XGBoost formats (JSON and UBJSON) start with an object. */
+  if (len < 2 || contents[0] != '{')
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "“%s” is not an XGBoost model (JSON or UBJ): the file is damaged or "
+                   "of another kind; retrain with “edgeguard-cli train”", path);
+      return NULL;
+    }
+  if (XGBoosterCreate (NULL, 0, &booster) != 0)
+    {
+      set_xgb_error (error, EG_ERROR_FAILED, "Cannot create an XGBoost booster");
+      return NULL;
+    }
+  model = model_new (booster);
+  if (XGBoosterLoadModelFromBuffer (booster, contents, len) != 0)
+    {
+      g_autofree char *msg = xgb_last_error ();
+
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "“%s” is not a valid XGBoost model (%s): the file is damaged; "
+                   "retrain with “edgeguard-cli train”", path, msg);
+      return NULL;
+    }
+  if (!read_sidecar (model, path, error))
+    return NULL;
+  if (XGBoosterGetNumFeature (booster, &n_features) != 0 || n_features != EG_N_FEATURES)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
+                   "The model “%s” takes %lu features but schema %s has %u: it does not "
+                   "belong to its sidecar; retrain it", path, (unsigned long) n_features,
+                   EG_FEATURE_SCHEMA_ID, EG_N_FEATURES);
+      return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+static JsonNode *
+sidecar_to_json (EgModel    *model,
+                 const char *model_path)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  g_autofree char *base = g_path_get_basename (model_path);
+  const char * const *names = eg_feature_get_names ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, SIDECAR_FORMAT);
+  json_builder_set_member_name (b, "format_version");
+  json_builder_add_int_value (b, SIDECAR_FORMAT_VERSION);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, model->version);
+  json_builder_set_member_name (b, "model_file");
+  json_builder_add_string_value (b, base);
+  json_builder_set_member_name (b, "saved");
+  json_builder_add_string_value (b, created);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, model->threshold);
+  json_builder_set_member_name (b, "feature_schema");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, EG_FEATURE_SCHEMA_ID);
+  json_builder_set_member_name (b, "window_seconds");
+  json_builder_add_double_value (b, EG_FEATURE_WINDOW);
+  json_builder_set_member_name (b, "names");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < EG_N_FEATURES; i++)
+    json_builder_add_string_value (b, names[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (model->training)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (node, model->training);
+      json_builder_set_member_name (b, "training");
+      json_builder_add_value (b, node);
+    }
+  if (model->metrics)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (node, model->metrics);
+      json_builder_set_member_name (b, "metrics");
+      json_builder_add_value (b, node);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+gboolean
+eg_model_save (EgModel    *model,
+               const char *path,
+               GError    **error)
+{
+  g_autofree char *sidecar = eg_model_sidecar_path (path);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  if (!g_str_has_suffix (path, ".json") && !g_str_has_suffix (path, ".ubj"))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_UNSUPPORTED,
+                   "Cannot save the model as “%s”: name it MODEL.json or MODEL.ubj "
+                   "(XGBoost picks the format from the extension)", path);
+      return FALSE;
+    }
+  if (XGBoosterSaveModel (model->booster, path) != 0)
+    {
+      g_autofree char *msg = xgb_last_error ();
+
+      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
+                   "Cannot write the model “%s”: %s", path, msg);
+      return FALSE;
+    }
+  root = sidecar_to_json (model, path);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  return g_file_set_contents (sidecar, text, -1, error);
+}
+
+EgModel *
+eg_model_train (const float         *rows,
+                const float         *labels,
+                guint                n_rows,
+                guint                n_features,
+                const EgTrainParams *params,
+                GError             **error)
+{
+  DMatrixHandle dmat = NULL;
+  BoosterHandle booster = NULL;
+  g_autoptr(EgModel) model = NULL;
+  EgTrainParams defaults;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *depth = NULL, *seed = NULL, *threads = NULL;
+  guint64 pos = 0;
+
+  if (params == NULL)
+    {
+      eg_train_params_init (&defaults);
+      params = &defaults;
+    }
+  if (n_features != EG_N_FEATURES)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
+                   "Training rows have %u features, schema %s has %u",
+                   n_features, EG_FEATURE_SCHEMA_ID, EG_N_FEATURES);
+      return NULL;
+    }
+  for (guint i = 0; i < n_rows; i++)
+    pos += labels[i] > 0.5f;
+  if (n_rows == 0 || pos == 0 || pos == n_rows)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
+                   "Cannot train on %u flows of which %" G_GUINT64_FORMAT " are malicious: "
+                   "training needs both malicious and benign labeled flows", n_rows, pos);
+      return NULL;
+    }
+
+  if (XGDMatrixCreateFromMat (rows, n_rows, n_features, NAN, &dmat) != 0)
+    {
+      set_xgb_error (error, EG_ERROR_FAILED, "Cannot build the training matrix");
+      return NULL;
+    }
+  if (XGDMatrixSetFloatInfo (dmat, "label", labels, n_rows) != 0)
+    goto fail;
+  if (params->balance)
+    {
+      /* Some captures are nearly all malicious: equal class weight keeps the
+       * model from learning "everything is malicious". */
+      g_autofree float *weights = g_new (float, n_rows);
+      double wpos = (double) n_rows / (2.0 * pos), wneg = (double) n_rows / (2.0 * (n_rows - pos));
+
+      for (guint i = 0; i < n_rows; i++)
+        weights[i] = (float) (labels[i] > 0.5f ? wpos : wneg);
+      if (XGDMatrixSetFloatInfo (dmat, "weight", weights, n_rows) != 0)
+        goto fail;
+    }
+  if (XGBoosterCreate (&dmat, 1, &booster) != 0)
+    goto fail;
+  model = model_new (booster);
+  depth = g_strdup_printf ("%u", params->max_depth ? params->max_depth : 6);
+  seed = g_strdup_printf ("%u", params->seed);
+  if (XGBoosterSetParam (booster, "objective", "binary:logistic") != 0
+      || XGBoosterSetParam (booster, "eval_metric", "auc") != 0
+      || XGBoosterSetParam (booster, "tree_method", "hist") != 0
+      || XGBoosterSetParam (booster, "max_depth", depth) != 0
+      || XGBoosterSetParam (booster, "eta", g_ascii_dtostr (buf, sizeof buf, params->eta > 0 ? params->eta : 0.1)) != 0
+      || XGBoosterSetParam (booster, "subsample", g_ascii_dtostr (buf, sizeof buf, params->subsample > 0 ? params->subsample : 1.0)) != 0
+      || XGBoosterSetParam (booster, "seed", seed) != 0
+      || XGBoosterSetParam (booster, "verbosity", "0") != 0)
+    goto fail;
+  if (params->n_threads)
+    {
+      threads = g_strdup_printf ("%u", params->n_threads);
+      if (XGBoosterSetParam (booster, "nthread", threads) != 0)
+        goto fail;
+    }
+  for (guint i = 0; i < (params->rounds ? params->rounds : 200); i++)
+    if (XGBoosterUpdateOneIter (booster, (int) i, dmat) != 0)
+      goto fail;
+  XGDMatrixFree (dmat);
+  model->version = (guint32) (g_get_real_time () / G_USEC_PER_SEC);
+  return g_steal_pointer (&model);
+
+fail:
+  set_xgb_error (error, EG_ERROR_FAILED, "XGBoost training failed");
+  XGDMatrixFree (dmat);
+  if (model == NULL && booster)
+    XGBoosterFree (booster);
+  return NULL;
+}
+
+guint32
+eg_model_get_version (EgModel *model)
+{
+  return model->version;
+}
+
+void
+eg_model_set_version (EgModel *model,
+                      guint32  version)
+{
+  model->version = version;
+}
+
+double
+eg_model_get_threshold (EgModel *model)
+{
+  return model->threshold;
+}
+
+void
+eg_model_set_threshold (EgModel *model,
+                        double   threshold)
+{
+  if (threshold > 0 && threshold < 1)
+    model->threshold = threshold;
+}
+
+const char *
+eg_model_get_schema_id (EgModel *model)
+{
+  return model->schema_id;
+}
+
+guint
+eg_model_get_n_features (EgModel *model)
+{
+  return model->n_features;
+}
+
+JsonObject *
+eg_model_get_training (EgModel *model)
+{
+  return model->training;
+}
+
+void
+eg_model_set_training (EgModel    *model,
+                       JsonObject *training)
+{
+  g_clear_pointer (&model->training, json_object_unref);
+  if (training)
+    model->training = json_object_ref (training);
+}
+
+void
+eg_model_set_metrics (EgModel         *model,
+                      const EgMetrics *metrics)
+{
+  g_clear_pointer (&model->metrics, json_object_unref);
+  if (metrics)
+    model->metrics = eg_metrics_to_json (metrics);
+}
+
+void
+eg_model_set_n_threads (EgModel *model,
+                        guint    n_threads)
+{
+  g_autofree char *value = g_strdup_printf ("%u", n_threads);
+
+  XGBoosterSetParam (model->booster, "nthread", value);
+}
+
+static gboolean
+predict (EgModel       *model,
+         const float   *rows,
+         guint          n_rows,
+         int            type,
+         const float  **out,
+         bst_ulong     *out_len,
+         GError       **error)
+{
+  char values[256];
+  char config[256];
+  const bst_ulong *shape = NULL;
+  bst_ulong dim = 0;
+
+  g_snprintf (values, sizeof values,
+              "{\"data\":[%" G_GUINTPTR_FORMAT ",true],\"shape\":[%u,%u],"
+              "\"typestr\":\"<f4\",\"version\":3}",
+              (guintptr) rows, n_rows, model->n_features);
+  /* "cache_id": 0 is required, or XGBoost fails with "Invalid cast". */
+  g_snprintf (config, sizeof config,
+              "{\"type\":%d,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
+              "\"strict_shape\":false,\"cache_id\":0,\"missing\":NaN}", type);
+  if (XGBoosterPredictFromDense (model->booster, values, config, NULL,
+                                 &shape, &dim, out) != 0)
+    return set_xgb_error (error, EG_ERROR_FAILED, "XGBoost prediction failed");
+  *out_len = 1;
+  for (bst_ulong i = 0; i < dim; i++)
+    *out_len *= shape[i];
+  return TRUE;
+}
+
+gboolean
+eg_model_predict (EgModel     *model,
+                  const float *rows,
+                  guint        n_rows,
+                  float       *scores,
+                  GError     **error)
+{
+  const float *out = NULL;
+  bst_ulong len = 0;
+
+  if (n_rows == 0)
+    return TRUE;
+  if (!predict (model, rows, n_rows, 0, &out, &len, error))
+    return FALSE;
+  if (len != n_rows)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
+                   "XGBoost returned %lu scores for %u flows", (unsigned long) len, n_rows);
+      return FALSE;
+    }
+  /* The buffer belongs to the booster and this thread: copy it now. */
+  memcpy (scores, out, n_rows * sizeof (float));
+  return TRUE;
+}
+
+static int
+compare_abs_contribution (gconstpointer a,
+                          gconstpointer b)
+{
+  float x = fabsf (((const EgContribution *) a)->contribution);
+  float y = fabsf (((const EgContribution *) b)->contribution);
+
+  return (x < y) - (x > y);
+}
+
+guint
+eg_model_explain (EgModel        *model,
+                  const float    *row,
+                  EgContribution *top,
+                  guint           n_top,
+                  float          *score,
+                  GError        **error)
+{
+  const float *out = NULL;
+  bst_ulong len = 0;
+  EgContribution all[EG_N_FEATURES];
+  guint n = 0;
+  double margin = 0;
+  DMatrixHandle dmat = NULL;
+  const bst_ulong *shape = NULL;
+  bst_ulong dim = 0;
+
+  /* In-place prediction has no contributions: go through a DMatrix. */
+  if (XGDMatrixCreateFromMat (row, 1, model->n_features, NAN, &dmat) != 0)
+    {
+      set_xgb_error (error, EG_ERROR_FAILED, "Cannot build a matrix for the explanation");
+      return 0;
+    }
+  if (XGBoosterPredictFromDMatrix (model->booster, dmat,
+                                   "{\"type\":2,\"training\":false,\"iteration_begin\":0,"
+                                   "\"iteration_end\":0,\"strict_shape\":false}",
+                                   &shape, &dim, &out) != 0)
+    {
+      XGDMatrixFree (dmat);
+      set_xgb_error (error, EG_ERROR_FAILED, "XGBoost contributions failed");
+      return 0;
+    }
+  len = 1;
+  for (bst_ulong i = 0; i < dim; i++)
+    len *= shape[i];
+  if (len != model->n_features + 1)
+    {
+      XGDMatrixFree (dmat);
+      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
+                   "XGBoost returned %lu contributions for %u features",
+                   (unsigned long) len, model->n_features);
+      return 0;
+    }
+  for (guint i = 0; i < model->n_features && i < EG_N_FEATURES; i++)
+    {
+      margin += out[i];
+      if (out[i] == 0.0f)
+        continue;
+      all[n].feature = i;
+      all[n].value = row[i];
+      all[n].contribution = out[i];
+      n++;
+    }
+  margin += out[model->n_features];  /* the bias */
+  XGDMatrixFree (dmat);
+  if (score)
+    *score = (float) (1.0 / (1.0 + exp (-margin)));
+  qsort (all, n, sizeof all[0], compare_abs_contribution);
+  n = MIN (n, n_top);
+  memcpy (top, all, n * sizeof all[0]);
+  return n;
+}
+
+char *
+eg_model_explain_sentence (const EgContribution *top,
+                           guint                 n_top,
+                           float                 score)
+{
+  GString *s = g_string_new (NULL);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  gboolean malicious = score >= 0.5f;
+
+  /* Name what pushed towards the verdict; the rest is noise to a reader,
+   * and so is a feature the flow does not have. */
+  for (guint i = 0; i < n_top && reasons->len < 3; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if ((top[i].contribution > 0) != malicious || isnan (top[i].value))
+        continue;
+      value = eg_feature_format_value (top[i].feature, top[i].value);
+      g_ptr_array_add (reasons, g_strdup_printf ("%s: %s", eg_feature_get_description (top[i].feature),
+                                                 value));
+    }
+  g_string_append_printf (s, "Scored %.2f (%s) ", score,
+                          malicious ? "looks malicious" : "looks benign");
+  if (reasons->len == 0)
+    g_string_append (s, "with no single feature standing out");
+  else
+    g_string_append (s, "mainly because of ");
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == reasons->len ? " and " : ", ");
+      g_string_append (s, reasons->pdata[i]);
+    }
+  g_string_append_c (s, '.');
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  float score;
+  float label;
+} ScoredLabel;
+
+static int
+compare_score (gconstpointer a,
+               gconstpointer b)
+{
+  float x = ((const ScoredLabel *) a)->score, y = ((const ScoredLabel *) b)->score;
+
+  return (x > y) - (x < y);
+}
+
+void
+eg_metrics_compute (const float *scores,
+                    const float *labels,
+                    guint        n,
+                    double       threshold,
+                    EgMetrics   *m)
+{
+  g_autofree ScoredLabel *sorted = g_new (ScoredLabel, MAX (n, 1));
+  double rank_sum = 0;
+  guint i = 0;
+
+  memset (m, 0, sizeof *m);
+  m->n = n;
+  m->threshold = threshold;
+  for (guint k = 0; k < n; k++)
+    {
+      gboolean pos = labels[k] > 0.5f;
+      gboolean flagged = scores[k] >= threshold;
+
+      m->positives += pos;
+      if (pos && flagged)
+        m->tp++;
+      else if (pos)
+        m->fn++;
+      else if (flagged)
+        m->fp++;
+      else
+        m->tn++;
+      sorted[k].score = scores[k];
+      sorted[k].label = labels[k];
+    }
+  m->precision = m->tp + m->fp ? (double) m->tp / (m->tp + m->fp) : 0;
+  m->recall = m->tp + m->fn ? (double) m->tp / (m->tp + m->fn) : 0;
+  m->f1 = m->precision + m->recall > 0
+          ? 2 * m->precision * m->recall / (m->precision + m->recall) : 0;
+  m->fpr = m->fp + m->tn ? (double) m->fp / (m->fp + m->tn) : 0;
+
+  /* AUC by the rank sum (Mann-Whitney), ties sharing their mean rank. */
+  if (m->positives == 0 || m->positives == n)
+    {
+      m->auc = NAN;
+      return;
+    }
+  qsort (sorted, n, sizeof sorted[0], compare_score);
+  while (i < n)
+    {
+      guint j = i;
+      double mean_rank;
+
+      while (j + 1 < n && sorted[j + 1].score == sorted[i].score)
+        j++;
+      mean_rank = (i + j) / 2.0 + 1.0;
+      for (guint k = i; k <= j; k++)
+        if (sorted[k].label > 0.5f)
+          rank_sum += mean_rank;
+      i = j + 1;
+    }
+  m->auc = (rank_sum - (double) m->positives * (m->positives + 1) / 2.0)
+           / ((double) m->positives * (double) (n - m->positives));
+}
+
+JsonObject *
+eg_metrics_to_json (const EgMetrics *m)
+{
+  JsonObject *obj = json_object_new ();
+
+  json_object_set_double_member (obj, "precision", m->precision);
+  json_object_set_double_member (obj, "recall", m->recall);
+  json_object_set_double_member (obj, "f1", m->f1);
+  if (isnan (m->auc))
+    json_object_set_null_member (obj, "auc");
+  else
+    json_object_set_double_member (obj, "auc", m->auc);
+  json_object_set_double_member (obj, "fpr", m->fpr);
+  json_object_set_int_member (obj, "n", (gint64) m->n);
+  json_object_set_int_member (obj, "positives", (gint64) m->positives);
+  json_object_set_double_member (obj, "threshold", m->threshold);
+  json_object_set_int_member (obj, "tp", (gint64) m->tp);
+  json_object_set_int_member (obj, "fp", (gint64) m->fp);
+  json_object_set_int_member (obj, "tn", (gint64) m->tn);
+  json_object_set_int_member (obj, "fn", (gint64) m->fn);
+  return obj;
+}

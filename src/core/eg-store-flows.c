@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-store-flows.c: flow rows in and out. */
+#include "eg-store-private.h"
+
+#include <string.h>
+
+#include "eg-error.h"
+
+typedef struct {
+  EgDirStats dir[2];
+  gint16     first_sizes[EG_FIRST_PACKETS];
+} PacketStats;
+
+static void
+bind_addr (sqlite3_stmt *stmt,
+           int           col,
+           const EgAddr *addr)
+{
+  if (addr->family == 0)
+    sqlite3_bind_null (stmt, col);
+  else
+    sqlite3_bind_blob (stmt, col, addr->bytes, eg_addr_len (addr), SQLITE_TRANSIENT);
+}
+
+static void
+read_addr (sqlite3_stmt *stmt,
+           int           col,
+           EgAddr       *addr)
+{
+  int len = sqlite3_column_bytes (stmt, col);
+  const guint8 *bytes = sqlite3_column_blob (stmt, col);
+
+  memset (addr, 0, sizeof *addr);
+  if (bytes && len == 4)
+    eg_addr_set_v4 (addr, bytes);
+  else if (bytes && len == 16)
+    eg_addr_set_v6 (addr, bytes);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           col,
+                   const char   *text)
+{
+  if (text && *text)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+static const char *
+column_interned (sqlite3_stmt *stmt,
+                 int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  return text ? g_intern_string (text) : NULL;
+}
+
+static void
+column_copy (sqlite3_stmt *stmt,
+             int           col,
+             char         *buf,
+             gsize         size)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  g_strlcpy (buf, text ? text : "", size);
+}
+
+void
+eg_store_bind_flow (sqlite3_stmt *stmt,
+                    int           first,
+                    const EgFlow *flow)
+{
+  int c = first;
+
+  sqlite3_bind_text (stmt, c++, flow->uid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (stmt, c++, flow->ts);
+  sqlite3_bind_double (stmt, c++, flow->duration);
+  bind_addr (stmt, c++, &flow->orig_h);
+  sqlite3_bind_int (stmt, c++, flow->orig_p);
+  bind_addr (stmt, c++, &flow->resp_h);
+  sqlite3_bind_int (stmt, c++, flow->resp_p);
+  sqlite3_bind_int (stmt, c++, flow->proto);
+  bind_text_or_null (stmt, c++, flow->service);
+  sqlite3_bind_int (stmt, c++, flow->conn_state);
+  bind_text_or_null (stmt, c++, flow->history);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->orig_bytes);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->resp_bytes);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->missed_bytes);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->orig_pkts);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->orig_ip_bytes);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->resp_pkts);
+  sqlite3_bind_int64 (stmt, c++, (gint64) flow->resp_ip_bytes);
+  bind_text_or_null (stmt, c++, flow->community_id);
+  sqlite3_bind_int (stmt, c++, flow->origin);
+  sqlite3_bind_int64 (stmt, c++, flow->flags);
+  bind_text_or_null (stmt, c++, flow->country);
+  sqlite3_bind_int64 (stmt, c++, flow->asn);
+  sqlite3_bind_double (stmt, c++, flow->score);
+  sqlite3_bind_int64 (stmt, c++, flow->model_version);
+  bind_text_or_null (stmt, c++, flow->label);
+  bind_text_or_null (stmt, c++, flow->label ? flow->detailed_label : NULL);
+  sqlite3_bind_int (stmt, c++, flow->label ? flow->label_source : EG_LABEL_SOURCE_NONE);
+  if (flow->flags & EG_FLOW_HAS_PACKET_STATS)
+    {
+      PacketStats stats;
+      memcpy (stats.dir, flow->dir, sizeof stats.dir);
+      memcpy (stats.first_sizes, flow->first_sizes, sizeof stats.first_sizes);
+      sqlite3_bind_blob (stmt, c++, &stats, sizeof stats, SQLITE_TRANSIENT);
+    }
+  else
+    sqlite3_bind_null (stmt, c++);
+  g_assert (c - first == EG_STORE_N_FLOW_COLUMNS);
+}
+
+void
+eg_store_read_flow (sqlite3_stmt *stmt,
+                    int           first,
+                    EgFlow       *flow)
+{
+  int c = first;
+
+  eg_flow_init (flow);
+  column_copy (stmt, c++, flow->uid, sizeof flow->uid);
+  flow->ts = sqlite3_column_double (stmt, c++);
+  flow->duration = sqlite3_column_double (stmt, c++);
+  read_addr (stmt, c++, &flow->orig_h);
+  flow->orig_p = sqlite3_column_int (stmt, c++);
+  read_addr (stmt, c++, &flow->resp_h);
+  flow->resp_p = sqlite3_column_int (stmt, c++);
+  flow->proto = sqlite3_column_int (stmt, c++);
+  flow->service = column_interned (stmt, c++);
+  flow->conn_state = sqlite3_column_int (stmt, c++);
+  column_copy (stmt, c++, flow->history, sizeof flow->history);
+  flow->orig_bytes = sqlite3_column_int64 (stmt, c++);
+  flow->resp_bytes = sqlite3_column_int64 (stmt, c++);
+  flow->missed_bytes = sqlite3_column_int64 (stmt, c++);
+  flow->orig_pkts = sqlite3_column_int64 (stmt, c++);
+  flow->orig_ip_bytes = sqlite3_column_int64 (stmt, c++);
+  flow->resp_pkts = sqlite3_column_int64 (stmt, c++);
+  flow->resp_ip_bytes = sqlite3_column_int64 (stmt, c++);
+  column_copy (stmt, c++, flow->community_id, sizeof flow->community_id);
+  flow->origin = sqlite3_column_int (stmt, c++);
+  flow->flags = sqlite3_column_int64 (stmt, c++);
+  column_copy (stmt, c++, flow->country, sizeof flow->country);
+  flow->asn = sqlite3_column_int64 (stmt, c++);
+  flow->score = sqlite3_column_double (stmt, c++);
+  flow->model_version = sqlite3_column_int64 (stmt, c++);
+  flow->label = column_interned (stmt, c++);
+  flow->detailed_label = column_interned (stmt, c++);
+  flow->label_source = sqlite3_column_int (stmt, c++);
+  if (sqlite3_column_bytes (stmt, c) == sizeof (PacketStats))
+    {
+      const PacketStats *stats = sqlite3_column_blob (stmt, c);
+      memcpy (flow->dir, stats->dir, sizeof flow->dir);
+      memcpy (flow->first_sizes, stats->first_sizes, sizeof flow->first_sizes);
+    }
+  else
+    flow->flags &= ~EG_FLOW_HAS_PACKET_STATS;
+}
+
+gboolean
+eg_store_update_outbox (EgStore     *store,
+                        sqlite3     *db,
+                        gint64       flow_id,
+                        const char  *label,
+                        guint32      flags,
+                        GError     **error)
+{
+  if (label && (flags & EG_FLOW_PORT_OF_INTEREST))
+    {
+      if (store->upsert_outbox == NULL
+          && sqlite3_prepare_v3 (db,
+                                 "INSERT INTO outbox (flow_id, generation, state, queued_at) "
+                                 "VALUES (?1, 1, 0, ?2) ON CONFLICT (flow_id) DO UPDATE SET "
+                                 "generation = generation + 1, state = 0, "
+                                 "queued_at = excluded.queued_at",
+                                 -1, SQLITE_PREPARE_PERSISTENT, &store->upsert_outbox,
+                                 NULL) != SQLITE_OK)
+        {
+          eg_store_set_sqlite_error (error, store, db, "preparing the outbox");
+          return FALSE;
+        }
+      sqlite3_bind_int64 (store->upsert_outbox, 1, flow_id);
+      sqlite3_bind_double (store->upsert_outbox, 2, g_get_real_time () / 1e6);
+      if (sqlite3_step (store->upsert_outbox) != SQLITE_DONE)
+        {
+          eg_store_set_sqlite_error (error, store, db, "queuing a flow for upload");
+          sqlite3_reset (store->upsert_outbox);
+          return FALSE;
+        }
+      sqlite3_reset (store->upsert_outbox);
+    }
+  else
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      /* Unlabeled now: what was sent stays sent, what waits is dropped. */
+      sqlite3_prepare_v2 (db, "DELETE FROM outbox WHERE flow_id = ? AND state = 0", -1,
+                          &stmt, NULL);
+      sqlite3_bind_int64 (stmt, 1, flow_id);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          eg_store_set_sqlite_error (error, store, db, "removing a flow from the outbox");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+typedef struct {
+  EgFlow *flows;
+  guint   n;
+} FlowsJob;
+
+static void
+flows_job_free (gpointer data)
+{
+  FlowsJob *job = data;
+
+  g_free (job->flows);
+  g_free (job);
+}
+
+static gboolean
+insert_flows_func (EgStore  *store,
+                   sqlite3  *db,
+                   gpointer  data,
+                   GError  **error)
+{
+  FlowsJob *job = data;
+  sqlite3_stmt *stmt;
+
+  if (store->insert_flow == NULL)
+    {
+      /* The label follows precedence; everything else is the newest word. */
+      const char *sql =
+        "INSERT INTO flows (" EG_STORE_FLOW_COLUMNS ") VALUES ("
+        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+        "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+        "ON CONFLICT (uid) DO UPDATE SET "
+        "ts = excluded.ts, duration = excluded.duration, orig_h = excluded.orig_h, "
+        "orig_p = excluded.orig_p, resp_h = excluded.resp_h, resp_p = excluded.resp_p, "
+        "proto = excluded.proto, service = excluded.service, "
+        "conn_state = excluded.conn_state, history = excluded.history, "
+        "orig_bytes = excluded.orig_bytes, resp_bytes = excluded.resp_bytes, "
+        "missed_bytes = excluded.missed_bytes, orig_pkts = excluded.orig_pkts, "
+        "orig_ip_bytes = excluded.orig_ip_bytes, resp_pkts = excluded.resp_pkts, "
+        "resp_ip_bytes = excluded.resp_ip_bytes, community_id = excluded.community_id, "
+        "origin = excluded.origin, flags = excluded.flags, country = excluded.country, "
+        "asn = excluded.asn, score = excluded.score, model_version = excluded.model_version, "
+        "stats = excluded.stats, "
+        "label = CASE WHEN excluded.label_source >= label_source "
+        "  THEN excluded.label ELSE label END, "
+        "detailed_label = CASE WHEN excluded.label_source >= label_source "
+        "  THEN excluded.detailed_label ELSE detailed_label END, "
+        "label_source = max (label_source, excluded.label_source) "
+        "RETURNING id, label, flags";
+      if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &store->insert_flow,
+                              NULL) != SQLITE_OK)
+        {
+          eg_store_set_sqlite_error (error, store, db, "preparing the flow insert");
+          return FALSE;
+        }
+    }
+  stmt = store->insert_flow;
+
+  for (guint i = 0; i < job->n; i++)
+    {
+      EgFlow *flow = &job->flows[i];
+      gint64 id;
+      const char *label;
+      guint32 flags;
+
+      if (flow->uid[0] == '\0')
+        continue;
+      if (store->rules && flow->label_source < EG_LABEL_SOURCE_RULE)
+        {
+          const char *rule_label, *rule_detailed;
+          if (eg_label_rule_set_match (store->rules, flow, &rule_label, &rule_detailed))
+            {
+              flow->label = rule_label;
+              flow->detailed_label = rule_detailed;
+              flow->label_source = EG_LABEL_SOURCE_RULE;
+            }
+        }
+      eg_store_bind_flow (stmt, 1, flow);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          eg_store_set_sqlite_error (error, store, db, "storing flows");
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      id = sqlite3_column_int64 (stmt, 0);
+      label = (const char *) sqlite3_column_text (stmt, 1);
+      flags = sqlite3_column_int64 (stmt, 2);
+      if (label && (flags & EG_FLOW_PORT_OF_INTEREST)
+          && !eg_store_update_outbox (store, db, id, label, flags, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+void
+eg_store_add_flows (EgStore      *store,
+                    const EgFlow *flows,
+                    guint         n_flows)
+{
+  FlowsJob *job;
+
+  if (n_flows == 0)
+    return;
+  job = g_new (FlowsJob, 1);
+  job->flows = g_memdup2 (flows, sizeof (EgFlow) * n_flows);
+  job->n = n_flows;
+  eg_store_write_async (store, insert_flows_func, job, flows_job_free, n_flows);
+}
+
+gboolean
+eg_store_query_flows (EgStore             *store,
+                      const EgFlowFilter  *filter,
+                      double               from,
+                      double               to,
+                      guint                limit,
+                      guint                offset,
+                      GArray              *out_flows,
+                      GError             **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  guint skipped = 0, added = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT " EG_STORE_FLOW_COLUMNS " FROM flows "
+                          "WHERE ts >= ?1 AND (?2 <= 0 OR ts < ?2) ORDER BY ts, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, "querying flows");
+      eg_store_unlock_reader (store);
+      return FALSE;
+    }
+  sqlite3_bind_double (stmt, 1, from);
+  sqlite3_bind_double (stmt, 2, to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EgFlow flow;
+
+      eg_store_read_flow (stmt, 0, &flow);
+      if (!eg_flow_filter_match (filter, &flow))
+        continue;
+      if (skipped < offset)
+        {
+          skipped++;
+          continue;
+        }
+      g_array_append_val (out_flows, flow);
+      if (limit && ++added >= limit)
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    eg_store_set_sqlite_error (error, store, db, "querying flows");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+eg_store_get_flow (EgStore     *store,
+                   const char  *uid,
+                   EgFlow      *flow,
+                   GError     **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, "SELECT " EG_STORE_FLOW_COLUMNS " FROM flows WHERE uid = ?",
+                      -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    eg_store_read_flow (stmt, 0, flow);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                 "No flow with uid %s in %s", uid, store->path);
+  else
+    eg_store_set_sqlite_error (error, store, db, "reading a flow");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_ROW;
+}
+
+gint64
+eg_store_count_flows (EgStore  *store,
+                      GError  **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  sqlite3_prepare_v2 (db, "SELECT count(*) FROM flows", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    eg_store_set_sqlite_error (error, store, db, "counting flows");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return n;
+}
+
+GArray *
+eg_store_count_by_label (EgStore  *store,
+                         GError  **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (EgLabelCount));
+  int rc;
+
+  sqlite3_prepare_v2 (db, "SELECT label, count(*) AS n FROM flows GROUP BY label "
+                      "ORDER BY n DESC, label", -1, &stmt, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EgLabelCount count = { column_interned (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+      g_array_append_val (counts, count);
+    }
+  if (rc != SQLITE_DONE)
+    eg_store_set_sqlite_error (error, store, db, "counting labels");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_DONE ? g_steal_pointer (&counts) : NULL;
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-store-outbox.c: the upload outbox and retention, which must respect it. */
+#include "eg-store-private.h"
+
+#include "eg-error.h"
+
+gboolean
+eg_store_get_outbox_counts (EgStore         *store,
+                            EgOutboxCounts  *counts,
+                            GError         **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, "SELECT total (state = 0), total (state = 1), "
+                      "coalesce (max (sent_at), 0) FROM outbox", -1, &stmt, NULL);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      counts->pending = sqlite3_column_int64 (stmt, 0);
+      counts->sent = sqlite3_column_int64 (stmt, 1);
+      counts->last_sent_at = sqlite3_column_double (stmt, 2);
+    }
+  else
+    eg_store_set_sqlite_error (error, store, db, "counting the outbox");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_ROW;
+}
+
+gboolean
+eg_store_get_pending (EgStore  *store,
+                      gint64    after,
+                      guint     limit,
+                      GArray   *out_rows,
+                      GError  **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT o.flow_id, o.generation, " EG_STORE_FLOW_COLUMNS
+                          " FROM outbox o JOIN flows f ON f.id = o.flow_id "
+                          "WHERE o.state = 0 AND o.flow_id > ? ORDER BY o.flow_id LIMIT ?",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, "reading the outbox");
+      eg_store_unlock_reader (store);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EgOutboxRow row;
+
+      row.flow_id = sqlite3_column_int64 (stmt, 0);
+      row.generation = sqlite3_column_int64 (stmt, 1);
+      eg_store_read_flow (stmt, 2, &row.flow);
+      g_array_append_val (out_rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    eg_store_set_sqlite_error (error, store, db, "reading the outbox");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_DONE;
+}
+
+typedef struct {
+  gint64  *ids;
+  guint32 *generations;
+  guint    n;
+} SentJob;
+
+static void
+sent_job_free (gpointer data)
+{
+  SentJob *job = data;
+
+  g_free (job->ids);
+  g_free (job->generations);
+  g_free (job);
+}
+
+static gboolean
+mark_sent_func (EgStore  *store,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  SentJob *job = data;
+  sqlite3_stmt *stmt = NULL;
+  double now = g_get_real_time () / 1e6;
+
+  /* A row that changed while in flight keeps waiting: its new content
+   * goes out again under the same key. */
+  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ? "
+                      "WHERE flow_id = ? AND generation = ?", -1, &stmt, NULL);
+  for (guint i = 0; i < job->n; i++)
+    {
+      sqlite3_bind_double (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, job->ids[i]);
+      sqlite3_bind_int64 (stmt, 3, job->generations[i]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          eg_store_set_sqlite_error (error, store, db, "marking rows sent");
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+void
+eg_store_mark_sent (EgStore       *store,
+                    const gint64  *flow_ids,
+                    const guint32 *generations,
+                    guint          n)
+{
+  SentJob *job;
+
+  if (n == 0)
+    return;
+  job = g_new (SentJob, 1);
+  job->ids = g_memdup2 (flow_ids, n * sizeof (gint64));
+  job->generations = g_memdup2 (generations, n * sizeof (guint32));
+  job->n = n;
+  eg_store_write_async (store, mark_sent_func, job, sent_job_free, n / 4);
+}
+
+typedef struct {
+  double  cutoff;
+  guint64 max_bytes;
+  guint64 n_deleted;
+  guint64 n_kept_pending;
+} PruneJob;
+
+static gboolean
+step_int (EgStore     *store,
+          sqlite3     *db,
+          const char  *sql,
+          double       arg,
+          gint64      *value,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_double (stmt, 1, arg);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && value)
+    *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "pruning");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define NOT_PENDING "id NOT IN (SELECT flow_id FROM outbox WHERE state = 0)"
+
+static gboolean
+prune_func (EgStore  *store,
+            sqlite3  *db,
+            gpointer  data,
+            GError  **error)
+{
+  PruneJob *job = data;
+  gint64 n = 0;
+
+  if (job->cutoff > 0)
+    {
+      if (!step_int (store, db, "SELECT count (*) FROM flows WHERE ts < ? AND NOT ("
+                     NOT_PENDING ")", job->cutoff, &n, error))
+        return FALSE;
+      job->n_kept_pending = n;
+      if (!step_int (store, db, "DELETE FROM flows WHERE ts < ? AND " NOT_PENDING,
+                     job->cutoff, NULL, error))
+        return FALSE;
+      job->n_deleted += sqlite3_changes (db);
+    }
+
+  /* Size: the pages in use, since a deleted row frees pages but not the file. */
+  for (guint round = 0; job->max_bytes > 0 && round < 8; round++)
+    {
+      gint64 pages = 0, free_pages = 0, page_size = 0, n_flows = 0, n_pending = 0;
+      double used, per_flow;
+      g_autofree char *sql = NULL;
+
+      if (!step_int (store, db, "PRAGMA page_count", 0, &pages, error)
+          || !step_int (store, db, "PRAGMA freelist_count", 0, &free_pages, error)
+          || !step_int (store, db, "PRAGMA page_size", 0, &page_size, error)
+          || !step_int (store, db, "SELECT count (*) FROM flows", 0, &n_flows, error)
+          || !step_int (store, db, "SELECT count (*) FROM outbox WHERE state = 0", 0,
+                        &n_pending, error))
+        return FALSE;
+      used = (double) (pages - free_pages) * page_size;
+      if (used <= job->max_bytes || n_flows == 0)
+        break;
+      per_flow = used / n_flows;
+      n = (gint64) ((used - job->max_bytes) / per_flow) + 1 + n_flows / 100;
+      sql = g_strdup_printf ("DELETE FROM flows WHERE id IN (SELECT id FROM flows WHERE "
+                             NOT_PENDING " ORDER BY ts LIMIT %" G_GINT64_FORMAT ")", n);
+      if (!eg_store_exec (store, db, sql, error))
+        return FALSE;
+      if (sqlite3_changes (db) == 0)
+        {
+          job->n_kept_pending = MAX (job->n_kept_pending, (guint64) n_pending);
+          break;
+        }
+      job->n_deleted += sqlite3_changes (db);
+    }
+
+  return eg_store_exec (store, db,
+                        "DELETE FROM outbox WHERE flow_id NOT IN (SELECT id FROM flows);"
+                        "DELETE FROM label_history WHERE flow_id NOT IN (SELECT id FROM flows);"
+                        "DELETE FROM label_changes WHERE id NOT IN "
+                        "  (SELECT change_id FROM label_history);", error);
+}
+
+gboolean
+eg_store_prune (EgStore     *store,
+                double       now,
+                double       max_age,
+                guint64      max_bytes,
+                guint64     *n_deleted,
+                guint64     *n_kept_pending,
+                GError     **error)
+{
+  PruneJob job = { max_age > 0 ? now - max_age : 0, max_bytes, 0, 0 };
+
+  if (!eg_store_write_sync (store, prune_func, &job, error))
+    return FALSE;
+  if (n_deleted)
+    *n_deleted = job.n_deleted;
+  if (n_kept_pending)
+    *n_kept_pending = job.n_kept_pending;
+  return TRUE;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-store-private.h: what the eg-store-*.c files share. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "eg-store.h"
+
+G_BEGIN_DECLS
+
+/* Runs in the writer thread inside a transaction (and a savepoint of its
+ * own: a failure rolls back this job only). */
+typedef gboolean (*EgStoreWriteFunc) (EgStore  *store,
+                                      sqlite3  *db,
+                                      gpointer  data,
+                                      GError  **error);
+
+struct _EgStore {
+  gatomicrefcount  ref_count;
+  char            *path;
+  char            *sensor_id;
+  int              schema_version;
+
+  /* Queries: their own connection, one caller at a time. */
+  GMutex           read_lock;
+  sqlite3         *read_db;
+
+  /* The writer thread and its queue of jobs. */
+  sqlite3         *write_db;
+  GThread         *writer;
+  GMutex           lock;
+  GCond            cond;
+  GQueue           jobs;
+  guint            queued_weight;
+  gboolean         closing;
+  GError          *async_error;      /* first failed background job */
+
+  /* Writer-thread state */
+  sqlite3_stmt    *insert_flow;
+  sqlite3_stmt    *upsert_outbox;
+  sqlite3_stmt    *insert_alert;
+  sqlite3_stmt    *insert_evidence;
+  EgLabelRuleSet  *rules;            /* under lock: swapped by set_label_rules */
+};
+
+#define EG_STORE_FLOW_COLUMNS \
+  "uid, ts, duration, orig_h, orig_p, resp_h, resp_p, proto, service, conn_state, " \
+  "history, orig_bytes, resp_bytes, missed_bytes, orig_pkts, orig_ip_bytes, " \
+  "resp_pkts, resp_ip_bytes, community_id, origin, flags, country, asn, score, " \
+  "model_version, label, detailed_label, label_source, stats"
+#define EG_STORE_N_FLOW_COLUMNS 29
+
+void      eg_store_set_sqlite_error (GError      **error,
+                                     EgStore      *store,
+                                     sqlite3      *db,
+                                     const char   *what);
+gboolean  eg_store_exec             (EgStore      *store,
+                                     sqlite3      *db,
+                                     const char   *sql,
+                                     GError      **error);
+/* Runs func in the writer thread and waits for its commit. */
+gboolean  eg_store_write_sync       (EgStore         *store,
+                                     EgStoreWriteFunc func,
+                                     gpointer         data,
+                                     GError         **error);
+/* Queues func; weight counts toward the queue's bound (flows). */
+void      eg_store_write_async      (EgStore         *store,
+                                     EgStoreWriteFunc func,
+                                     gpointer         data,
+                                     GDestroyNotify   free_data,
+                                     guint            weight);
+sqlite3  *eg_store_lock_reader      (EgStore      *store);
+void      eg_store_unlock_reader    (EgStore      *store);
+
+/* eg-store-flows.c */
+void      eg_store_bind_flow        (sqlite3_stmt *stmt,
+                                     int           first,
+                                     const EgFlow *flow);
+void      eg_store_read_flow        (sqlite3_stmt *stmt,
+                                     int           first,
+                                     EgFlow       *flow);
+/* Queues (or re-queues) a flow for upload when it is labeled and of
+ * interest; removes a pending row when it lost its label. */
+gboolean  eg_store_update_outbox    (EgStore      *store,
+                                     sqlite3      *db,
+                                     gint64        flow_id,
+                                     const char   *label,
+                                     guint32       flags,
+                                     GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-store.c: opening, schema migrations and the writer thread. */
+#include "eg-store-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "eg-error.h"
+
+/* "EGDB": tells our files from other SQLite databases. */
+#define EG_STORE_APPLICATION_ID 0x45474442
+
+/* The batch a transaction takes before it commits (flows). */
+#define WRITER_BATCH_WEIGHT 20000
+/* The queue's bound: add_flows waits beyond it. */
+#define QUEUE_MAX_WEIGHT    200000
+
+/* migrations[i] takes a database from schema i to i + 1. Never edit one
+ * that shipped: add the next. */
+static const char * const migrations[] = {
+  /* 0 -> 1 */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE flows ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  ts REAL NOT NULL, duration REAL,"
+  "  orig_h BLOB, orig_p INTEGER, resp_h BLOB, resp_p INTEGER,"
+  "  proto INTEGER, service TEXT, conn_state INTEGER, history TEXT,"
+  "  orig_bytes INTEGER, resp_bytes INTEGER, missed_bytes INTEGER,"
+  "  orig_pkts INTEGER, orig_ip_bytes INTEGER, resp_pkts INTEGER, resp_ip_bytes INTEGER,"
+  "  community_id TEXT, origin INTEGER, flags INTEGER, country TEXT, asn INTEGER,"
+  "  score REAL, model_version INTEGER,"
+  "  label TEXT, detailed_label TEXT, label_source INTEGER NOT NULL DEFAULT 0,"
+  "  stats BLOB);"
+  "CREATE INDEX flows_ts ON flows (ts);"
+  "CREATE INDEX flows_label ON flows (label);"
+  "CREATE TABLE label_changes ("
+  "  id INTEGER PRIMARY KEY, at REAL NOT NULL, who TEXT, kind TEXT NOT NULL,"
+  "  description TEXT, undone INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE label_history ("
+  "  id INTEGER PRIMARY KEY, change_id INTEGER NOT NULL, flow_id INTEGER NOT NULL,"
+  "  uid TEXT NOT NULL,"
+  "  old_label TEXT, old_detailed_label TEXT, old_source INTEGER,"
+  "  new_label TEXT, new_detailed_label TEXT, new_source INTEGER);"
+  "CREATE INDEX label_history_uid ON label_history (uid);"
+  "CREATE INDEX label_history_change ON label_history (change_id);"
+  "CREATE TABLE label_rules ("
+  "  position INTEGER PRIMARY KEY, label TEXT NOT NULL, detailed_label TEXT,"
+  "  conditions TEXT NOT NULL);"
+  "CREATE TABLE alerts ("
+  "  id INTEGER PRIMARY KEY, ts REAL NOT NULL, detector TEXT NOT NULL,"
+  "  src BLOB, dst BLOB, dport INTEGER, proto INTEGER, threat_level INTEGER,"
+  "  confidence REAL, description TEXT, country TEXT, asn INTEGER);"
+  "CREATE INDEX alerts_ts ON alerts (ts);"
+  "CREATE TABLE alert_evidence (alert_id INTEGER NOT NULL, uid TEXT NOT NULL);"
+  "CREATE INDEX alert_evidence_uid ON alert_evidence (uid);"
+  "CREATE INDEX alert_evidence_alert ON alert_evidence (alert_id);"
+  "CREATE TABLE models ("
+  "  version INTEGER PRIMARY KEY, path TEXT, added_at REAL, metadata TEXT);"
+  /* state 0: pending, 1: acknowledged by Kafka. */
+  "CREATE TABLE outbox ("
+  "  flow_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL DEFAULT 1,"
+  "  state INTEGER NOT NULL DEFAULT 0, queued_at REAL, sent_at REAL);"
+  "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EG_STORE_SCHEMA_VERSION);
+
+typedef struct {
+  EgStoreWriteFunc func;
+  gpointer         data;
+  GDestroyNotify   free_data;
+  guint            weight;
+  gboolean         sync;
+  gboolean         done;
+  GError          *error;
+} Job;
+
+void
+eg_store_set_sqlite_error (GError    **error,
+                           EgStore    *store,
+                           sqlite3    *db,
+                           const char *what)
+{
+  int code = db ? sqlite3_errcode (db) : SQLITE_ERROR;
+  int domain_code = EG_ERROR_FAILED;
+
+  if (code == SQLITE_FULL)
+    domain_code = EG_ERROR_NO_SPACE;
+  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    domain_code = EG_ERROR_FORMAT;
+  else if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_CANTOPEN)
+    domain_code = EG_ERROR_PERMISSION;
+  g_set_error (error, EG_ERROR, domain_code, "Database %s: %s failed: %s",
+               store->path, what, db ? sqlite3_errmsg (db) : "out of memory");
+}
+
+gboolean
+eg_store_exec (EgStore     *store,
+               sqlite3     *db,
+               const char  *sql,
+               GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, sql);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3 *
+eg_store_lock_reader (EgStore *store)
+{
+  g_mutex_lock (&store->read_lock);
+  return store->read_db;
+}
+
+void
+eg_store_unlock_reader (EgStore *store)
+{
+  g_mutex_unlock (&store->read_lock);
+}
+
+char *
+eg_store_default_path (const EgConfig *config)
+{
+  if (config && config->database_path && *config->database_path)
+    return g_strdup (config->database_path);
+  return g_build_filename (g_get_user_data_dir (), "edgeguard", "edgeguard.db", NULL);
+}
+
+static gboolean
+query_int (EgStore     *store,
+           sqlite3     *db,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, sql);
+      return FALSE;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, sql);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3 *
+open_connection (EgStore  *store,
+                 GError  **error)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (store->path, &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_PERMISSION,
+                   "Cannot open the database %s: %s; check the path and its permissions",
+                   store->path, db ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 10000);
+  sqlite3_extended_result_codes (db, 0);
+  return db;
+}
+
+/* Reads the header before SQLite does, so a wrong file gets a clear word. */
+static gboolean
+check_file_kind (EgStore  *store,
+                 GError  **error)
+{
+  char head[16] = { 0 };
+  FILE *f = g_fopen (store->path, "rb");
+  size_t n;
+
+  if (f == NULL)
+    return TRUE;  /* created below */
+  n = fread (head, 1, sizeof head, f);
+  fclose (f);
+  if (n == 0)
+    return TRUE;  /* an empty file becomes a database */
+  if (n < sizeof head || memcmp (head, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "%s is not an Edgeguard database (not an SQLite file); "
+                   "choose another path with --db", store->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (EgStore  *store,
+         sqlite3  *db,
+         GError  **error)
+{
+  gint64 version = 0, app_id = 0, n_tables = 0;
+
+  if (!query_int (store, db, "PRAGMA user_version", &version, error)
+      || !query_int (store, db, "PRAGMA application_id", &app_id, error)
+      || !query_int (store, db, "SELECT count(*) FROM sqlite_master", &n_tables, error))
+    {
+      if (error && *error && (*error)->code == EG_ERROR_FORMAT)
+        {
+          g_clear_error (error);
+          g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                       "%s is not an Edgeguard database (not an SQLite file, or damaged); "
+                       "choose another path with --db", store->path);
+        }
+      return FALSE;
+    }
+  if (n_tables > 0 && app_id != EG_STORE_APPLICATION_ID)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "%s is an SQLite database of another program, not an Edgeguard "
+                   "database; choose another path with --db", store->path);
+      return FALSE;
+    }
+  if (version > EG_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
+                   "%s was written by a newer Edgeguard (database schema %" G_GINT64_FORMAT
+                   ", this version knows up to %d); update Edgeguard or use another database",
+                   store->path, version, EG_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  for (gint64 v = version; v < EG_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT ";"
+                                               "PRAGMA application_id = %d;",
+                                               v + 1, EG_STORE_APPLICATION_ID);
+      if (!eg_store_exec (store, db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!eg_store_exec (store, db, migrations[v], error)
+          || !eg_store_exec (store, db, bump, error)
+          || !eg_store_exec (store, db, "COMMIT", error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          g_prefix_error (error, "Upgrading the database schema to %d: ", (int) v + 1);
+          return FALSE;
+        }
+    }
+  store->schema_version = EG_STORE_SCHEMA_VERSION;
+  return TRUE;
+}
+
+static gboolean
+ensure_sensor_id (EgStore  *store,
+                  sqlite3  *db,
+                  GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'sensor_id'", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    store->sensor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (store->sensor_id)
+    return TRUE;
+
+  store->sensor_id = g_uuid_string_random ();
+  sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('sensor_id', ?)",
+                      -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, store->sensor_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "creating the sensor id");
+      return FALSE;
+    }
+  /* Two processes may race on a new file: the one that won names the sensor. */
+  g_clear_pointer (&store->sensor_id, g_free);
+  sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'sensor_id'", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    store->sensor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return store->sensor_id != NULL;
+}
+
+static void
+run_jobs (EgStore *store,
+          GPtrArray *batch)
+{
+  sqlite3 *db = store->write_db;
+  gboolean in_tx;
+  g_autoptr(GError) tx_error = NULL;
+
+  in_tx = eg_store_exec (store, db, "BEGIN IMMEDIATE", &tx_error);
+  for (guint i = 0; i < batch->len && in_tx; i++)
+    {
+      Job *job = batch->pdata[i];
+
+      eg_store_exec (store, db, "SAVEPOINT job", NULL);
+      if (job->func (store, db, job->data, &job->error))
+        eg_store_exec (store, db, "RELEASE job", NULL);
+      else
+        {
+          if (job->error == NULL)
+            g_set_error (&job->error, EG_ERROR, EG_ERROR_FAILED, "Database %s: write failed",
+                         store->path);
+          eg_store_exec (store, db, "ROLLBACK TO job", NULL);
+          eg_store_exec (store, db, "RELEASE job", NULL);
+        }
+    }
+  if (in_tx && !eg_store_exec (store, db, "COMMIT", &tx_error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      in_tx = FALSE;
+    }
+  if (!in_tx)
+    for (guint i = 0; i < batch->len; i++)
+      {
+        Job *job = batch->pdata[i];
+        if (job->error == NULL)
+          job->error = g_error_copy (tx_error);
+      }
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  EgStore *store = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+  for (;;)
+    {
+      guint weight = 0;
+
+      g_mutex_lock (&store->lock);
+      while (g_queue_is_empty (&store->jobs) && !store->closing)
+        g_cond_wait (&store->cond, &store->lock);
+      if (g_queue_is_empty (&store->jobs))
+        {
+          g_mutex_unlock (&store->lock);
+          break;
+        }
+      /* Everything queued up to a batch's worth goes in one transaction. */
+      while (!g_queue_is_empty (&store->jobs) && weight < WRITER_BATCH_WEIGHT)
+        {
+          Job *job = g_queue_pop_head (&store->jobs);
+          weight += job->weight;
+          g_ptr_array_add (batch, job);
+        }
+      g_mutex_unlock (&store->lock);
+
+      run_jobs (store, batch);
+
+      g_mutex_lock (&store->lock);
+      for (guint i = 0; i < batch->len; i++)
+        {
+          Job *job = batch->pdata[i];
+
+          store->queued_weight -= job->weight;
+          if (job->sync)
+            job->done = TRUE;
+          else
+            {
+              if (job->error && store->async_error == NULL)
+                store->async_error = g_steal_pointer (&job->error);
+              if (job->error)
+                g_warning ("%s", job->error->message);
+              g_clear_error (&job->error);
+              if (job->free_data)
+                job->free_data (job->data);
+              g_free (job);
+            }
+        }
+      g_cond_broadcast (&store->cond);
+      g_mutex_unlock (&store->lock);
+      g_ptr_array_set_size (batch, 0);
+    }
+  return NULL;
+}
+
+static void
+queue_job (EgStore *store,
+           Job     *job)
+{
+  g_mutex_lock (&store->lock);
+  /* Back-pressure: a full queue makes the producer wait, it never drops. */
+  while (job->weight > 0 && store->queued_weight > 0
+         && store->queued_weight + job->weight > QUEUE_MAX_WEIGHT)
+    g_cond_wait (&store->cond, &store->lock);
+  store->queued_weight += job->weight;
+  g_queue_push_tail (&store->jobs, job);
+  g_cond_broadcast (&store->cond);
+  if (job->sync)
+    while (!job->done)
+      g_cond_wait (&store->cond, &store->lock);
+  g_mutex_unlock (&store->lock);
+}
+
+gboolean
+eg_store_write_sync (EgStore          *store,
+                     EgStoreWriteFunc  func,
+                     gpointer          data,
+                     GError          **error)
+{
+  Job job = { func, data, NULL, 0, TRUE, FALSE, NULL };
+
+  queue_job (store, &job);
+  if (job.error)
+    {
+      g_propagate_error (error, job.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+eg_store_write_async (EgStore          *store,
+                      EgStoreWriteFunc  func,
+                      gpointer          data,
+                      GDestroyNotify    free_data,
+                      guint             weight)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->data = data;
+  job->free_data = free_data;
+  job->weight = weight;
+  queue_job (store, job);
+}
+
+static gboolean
+flush_func (EgStore  *store,
+            sqlite3  *db,
+            gpointer  data,
+            GError  **error)
+{
+  return TRUE;
+}
+
+gboolean
+eg_store_flush (EgStore  *store,
+                GError  **error)
+{
+  GError *async_error;
+
+  if (!eg_store_write_sync (store, flush_func, NULL, error))
+    return FALSE;
+  g_mutex_lock (&store->lock);
+  async_error = g_steal_pointer (&store->async_error);
+  g_mutex_unlock (&store->lock);
+  if (async_error)
+    {
+      g_propagate_error (error, async_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+store_free (EgStore *store)
+{
+  if (store->writer)
+    {
+      g_mutex_lock (&store->lock);
+      store->closing = TRUE;
+      g_cond_broadcast (&store->cond);
+      g_mutex_unlock (&store->lock);
+      g_thread_join (store->writer);
+    }
+  sqlite3_finalize (store->insert_flow);
+  sqlite3_finalize (store->upsert_outbox);
+  sqlite3_finalize (store->insert_alert);
+  sqlite3_finalize (store->insert_evidence);
+  if (store->write_db)
+    sqlite3_close (store->write_db);
+  if (store->read_db)
+    sqlite3_close (store->read_db);
+  g_clear_error (&store->async_error);
+  g_clear_pointer (&store->rules, eg_label_rule_set_free);
+  g_mutex_clear (&store->lock);
+  g_mutex_clear (&store->read_lock);
+  g_cond_clear (&store->cond);
+  g_free (store->sensor_id);
+  g_free (store->path);
+  g_free (store);
+}
+
+EgStore *
+eg_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(EgStore) store = g_new0 (EgStore, 1);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) rules_error = NULL;
+
+  g_atomic_ref_count_init (&store->ref_count);
+  g_mutex_init (&store->lock);
+  g_mutex_init (&store->read_lock);
+  g_cond_init (&store->cond);
+  g_queue_init (&store->jobs);
+  store->path = g_strdup (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, EG_ERROR, EG_ERROR_PERMISSION,
+                   "Cannot create the folder %s for the database: %s", dir, g_strerror (saved));
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "%s is a folder, not a database file; give a file path with --db", path);
+      return NULL;
+    }
+  if (!check_file_kind (store, error))
+    return NULL;
+  if (!(store->write_db = open_connection (store, error)))
+    return NULL;
+  if (!migrate (store, store->write_db, error))
+    return NULL;
+  /* WAL: readers never block the writer; NORMAL is durable at each
+   * checkpoint and never corrupts, which is what a sensor needs. */
+  if (!eg_store_exec (store, store->write_db,
+                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                      "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;", error))
+    return NULL;
+  if (!ensure_sensor_id (store, store->write_db, error))
+    return NULL;
+  if (!(store->read_db = open_connection (store, error)))
+    return NULL;
+
+  store->rules = eg_store_get_label_rules (store, &rules_error);
+  if (rules_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&rules_error));
+      return NULL;
+    }
+
+  store->writer = g_thread_new ("eg-store-writer", writer_thread, store);
+  return g_steal_pointer (&store);
+}
+
+EgStore *
+eg_store_ref (EgStore *store)
+{
+  g_atomic_ref_count_inc (&store->ref_count);
+  return store;
+}
+
+void
+eg_store_unref (EgStore *store)
+{
+  if (store && g_atomic_ref_count_dec (&store->ref_count))
+    store_free (store);
+}
+
+const char *
+eg_store_get_path (EgStore *store)
+{
+  return store->path;
+}
+
+const char *
+eg_store_get_sensor_id (EgStore *store)
+{
+  return store->sensor_id;
+}
+
+int
+eg_store_get_schema_version (EgStore *store)
+{
+  return store->schema_version;
+}
+
+typedef struct {
+  guint32  version;
+  char    *path;
+  char    *metadata;
+} ModelJob;
+
+static gboolean
+add_model_func (EgStore  *store,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  ModelJob *job = data;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO models (version, path, added_at, metadata) "
+                      "VALUES (?, ?, ?, ?)", -1, &stmt, NULL);
+  sqlite3_bind_int64 (stmt, 1, job->version);
+  sqlite3_bind_text (stmt, 2, job->path, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 3, g_get_real_time () / 1e6);
+  sqlite3_bind_text (stmt, 4, job->metadata, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "recording a model");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+eg_store_add_model (EgStore     *store,
+                    guint32      version,
+                    const char  *path,
+                    const char  *metadata_json,
+                    GError     **error)
+{
+  ModelJob job = { version, (char *) path, (char *) metadata_json };
+
+  return eg_store_write_sync (store, add_model_func, &job, error);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-capture-check.h: whether this user may capture on an interface, asked
+ * before a capture starts so the window can say how to fix it. (The
+ * interface list and the BPF check are the core's, in eg-capture.h.) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* FALSE with EG_ERROR_PERMISSION and a sentence on how to fix it when this
+ * user may not open iface for capture. */
+gboolean   eg_capture_check_permission   (const char   *iface,
+                                          GError      **error);
+
+G_END_DECLS

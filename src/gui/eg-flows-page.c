@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "eg-flows-page.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "eg-flow-detail.h"
+#include "eg-flow-field.h"
+#include "eg-flow-filter.h"
+#include "eg-flow-row.h"
+#include "eg-flow-sorter.h"
+
+struct _EgFlowsPage
+{
+  GtkWidget          parent_instance;
+
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkLabel          *filter_error;
+  GtkRevealer       *evidence_revealer;
+  GtkLabel          *evidence_label;
+  GtkStack          *content_stack;
+  GtkPaned          *paned;
+  GtkColumnView     *column_view;
+  EgFlowDetail      *detail;
+  GtkLabel          *count_label;
+  GtkMenuButton     *columns_button;
+  GtkToggleButton   *details_button;
+  GtkToggleButton   *pause_button;
+
+  GSettings         *settings;
+  EgFlowList        *flows;
+  EgAlertList       *alerts;
+  GtkMultiSelection *selection;
+  EgFlowFilter      *filter;
+  GHashTable        *uids;      /* evidence restriction, or NULL */
+  guint              save_widths_id;
+};
+
+enum {
+  PROP_0,
+  PROP_PAUSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (EgFlowsPage, eg_flows_page, GTK_TYPE_WIDGET)
+
+static gboolean
+page_match (const EgFlow *flow,
+            gpointer      user_data)
+{
+  EgFlowsPage *self = user_data;
+
+  if (self->uids != NULL && !g_hash_table_contains (self->uids, flow->uid))
+    return FALSE;
+  return self->filter == NULL || eg_flow_filter_match (self->filter, flow);
+}
+
+static void
+update_match (EgFlowsPage *self)
+{
+  if (self->flows == NULL)
+    return;
+  if (self->filter == NULL && self->uids == NULL)
+    eg_flow_list_set_match_func (self->flows, NULL, NULL, NULL);
+  else
+    eg_flow_list_set_match_func (self->flows, page_match, self, NULL);
+}
+
+static void
+update_count (EgFlowsPage *self)
+{
+  g_autofree char *text = NULL;
+  guint shown, total, pending;
+
+  if (self->flows == NULL)
+    return;
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->flows));
+  total = eg_flow_list_get_n_flows (self->flows);
+  pending = eg_flow_list_get_n_pending (self->flows);
+
+  if (shown == total)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u flow", "%u flows", total), total);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u flow shown",
+                                         "%u of %u flows shown", total), shown, total);
+  if (pending > 0)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%s · paused, %u new flow waiting",
+                                                            "%s · paused, %u new flows waiting",
+                                                            pending), text, pending);
+      g_free (text);
+      text = g_steal_pointer (&more);
+    }
+  gtk_label_set_text (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->content_stack, total > 0 || pending > 0 ? "flows" : "empty");
+}
+
+static void
+on_flows_notify_cb (EgFlowsPage *self)
+{
+  update_count (self);
+}
+
+static void
+on_flows_paused_cb (EgFlowsPage *self)
+{
+  update_count (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+static void
+on_selection_changed_cb (GtkSelectionModel *model,
+                         guint              position,
+                         guint              n_items,
+                         EgFlowsPage       *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (model);
+  const EgFlow *flow;
+
+  if (gtk_bitset_is_empty (selected))
+    {
+      eg_flow_detail_set_flow (self->detail, NULL, NULL);
+      return;
+    }
+  flow = eg_flow_list_get_flow (self->flows, gtk_bitset_get_minimum (selected));
+  eg_flow_detail_set_flow (self->detail, flow,
+                           self->alerts != NULL ? eg_alert_list_lookup_uid (self->alerts, flow->uid)
+                                                : NULL);
+}
+
+static void
+on_column_view_activate_cb (GtkColumnView *view,
+                            guint          position,
+                            EgFlowsPage   *self)
+{
+  gtk_toggle_button_set_active (self->details_button, TRUE);
+}
+
+/* Cells: one inscription per field, styled by value where it matters. */
+static void
+on_cell_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  EgFlowField field = GPOINTER_TO_UINT (user_data);
+  GtkWidget *cell = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  if (eg_flow_field_is_numeric (field))
+    gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+on_cell_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  EgFlowField field = GPOINTER_TO_UINT (user_data);
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  const EgFlow *flow = eg_flow_row_get_flow (gtk_list_item_get_item (item));
+  g_autofree char *text = eg_flow_field_format (field, flow);
+  const char *style = NULL;
+
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
+  if (field == EG_FLOW_FIELD_SCORE && flow->score >= 0.5f)
+    style = "score-high";
+  else if (field == EG_FLOW_FIELD_LABEL && g_strcmp0 (flow->label, EG_LABEL_MALICIOUS) == 0)
+    style = "label-malicious";
+  else if (field == EG_FLOW_FIELD_TS || field == EG_FLOW_FIELD_UID)
+    style = "numeric";
+  gtk_widget_set_css_classes (cell, (const char *[]) { style, NULL });
+}
+
+static gboolean
+save_widths_cb (gpointer user_data)
+{
+  EgFlowsPage *self = user_data;
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GVariantBuilder) widths = g_variant_builder_new (G_VARIANT_TYPE ("a{si}"));
+  g_autoptr(GStrvBuilder) hidden = g_strv_builder_new ();
+  g_auto(GStrv) hidden_strv = NULL;
+
+  self->save_widths_id = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "eg-field-id");
+      int width = gtk_column_view_column_get_fixed_width (column);
+      EgFlowField field;
+
+      if (width > 0 && eg_flow_field_from_id (id, &field) &&
+          width != eg_flow_field_get_default_width (field))
+        g_variant_builder_add (widths, "{si}", id, width);
+      if (!gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (hidden, id);
+    }
+  hidden_strv = g_strv_builder_end (hidden);
+  g_settings_set_value (self->settings, "flow-column-widths", g_variant_builder_end (widths));
+  g_settings_set_strv (self->settings, "flow-columns-hidden", (const char * const *) hidden_strv);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_column_layout_changed_cb (EgFlowsPage *self)
+{
+  /* A resize notifies on every pointer motion: save once it settles. */
+  if (self->save_widths_id == 0)
+    self->save_widths_id = g_timeout_add (500, save_widths_cb, self);
+}
+
+static void
+add_columns (EgFlowsPage *self)
+{
+  g_autoptr(GVariant) widths = g_settings_get_value (self->settings, "flow-column-widths");
+  g_auto(GStrv) hidden = g_settings_get_strv (self->settings, "flow-columns-hidden");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *popover = gtk_popover_new ();
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  for (guint f = 0; f < EG_FLOW_N_FIELDS; f++)
+    {
+      const char *id = eg_flow_field_get_id (f);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(EgFlowSorter) sorter = eg_flow_sorter_new (f);
+      GtkColumnViewColumn *column;
+      GtkWidget *check;
+      int width;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup_cb), GUINT_TO_POINTER (f));
+      g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind_cb), GUINT_TO_POINTER (f));
+      column = gtk_column_view_column_new (eg_flow_field_get_title (f), g_object_ref (factory));
+      g_object_set_data (G_OBJECT (column), "eg-field-id", (gpointer) id);
+      gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_visible (column, !g_strv_contains ((const char * const *) hidden, id));
+      if (!g_variant_lookup (widths, id, "i", &width) || width <= 0)
+        width = eg_flow_field_get_default_width (f);
+      gtk_column_view_column_set_fixed_width (column, width);
+      gtk_column_view_append_column (self->column_view, column);
+      g_signal_connect_swapped (column, "notify::fixed-width",
+                                G_CALLBACK (on_column_layout_changed_cb), self);
+      g_signal_connect_swapped (column, "notify::visible",
+                                G_CALLBACK (on_column_layout_changed_cb), self);
+
+      check = gtk_check_button_new_with_label (eg_flow_field_get_title (f));
+      gtk_widget_add_css_class (check, "flat");
+      g_object_bind_property (column, "visible", check, "active",
+                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+      gtk_box_append (GTK_BOX (box), check);
+      g_object_unref (column);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (self->columns_button, popover);
+}
+
+static void
+set_filter_error (EgFlowsPage *self,
+                  const char  *message)
+{
+  gtk_label_set_text (self->filter_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_error), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+}
+
+static gboolean
+apply_filter_text (EgFlowsPage  *self,
+                   const char   *text,
+                   GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  EgFlowFilter *filter = NULL;
+
+  if (text != NULL && text[0] != '\0')
+    {
+      filter = eg_flow_filter_parse (text, &local_error);
+      if (filter == NULL)
+        {
+          /* Keep showing the last good filter while the operator types. */
+          set_filter_error (self, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  set_filter_error (self, NULL);
+  g_clear_pointer (&self->filter, eg_flow_filter_free);
+  self->filter = filter;
+  update_match (self);
+  update_count (self);
+  return TRUE;
+}
+
+static void
+on_search_changed_cb (GtkSearchEntry *entry,
+                      EgFlowsPage    *self)
+{
+  apply_filter_text (self, gtk_editable_get_text (GTK_EDITABLE (entry)), NULL);
+}
+
+static void
+on_show_all_clicked_cb (GtkButton   *button,
+                        EgFlowsPage *self)
+{
+  eg_flows_page_show_all (self);
+}
+
+void
+eg_flows_page_set_models (EgFlowsPage *self,
+                          EgFlowList  *flows,
+                          EgAlertList *alerts)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+  g_return_if_fail (EG_IS_FLOW_LIST (flows));
+  g_return_if_fail (self->flows == NULL);
+
+  self->flows = g_object_ref (flows);
+  self->alerts = alerts != NULL ? g_object_ref (alerts) : NULL;
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (flows)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->selection, "selection-changed",
+                    G_CALLBACK (on_selection_changed_cb), self);
+  eg_flow_list_set_sorter (flows, gtk_column_view_get_sorter (self->column_view));
+  g_signal_connect_object (flows, "notify::paused", G_CALLBACK (on_flows_paused_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (flows, "notify::n-items", G_CALLBACK (on_flows_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (flows, "notify::n-flows", G_CALLBACK (on_flows_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (flows, "notify::n-pending", G_CALLBACK (on_flows_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+  update_match (self);
+  update_count (self);
+}
+
+gboolean
+eg_flows_page_set_filter_text (EgFlowsPage  *self,
+                               const char   *text,
+                               GError      **error)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), FALSE);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  g_signal_handlers_block_by_func (self->search_entry, on_search_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed_cb, self);
+  return apply_filter_text (self, text, error);
+}
+
+void
+eg_flows_page_focus_search (EgFlowsPage *self)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+eg_flows_page_show_uids (EgFlowsPage        *self,
+                         const char * const *uids,
+                         const char         *what)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+
+  g_clear_pointer (&self->uids, g_hash_table_unref);
+  self->uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (; uids != NULL && uids[n] != NULL; n++)
+    g_hash_table_add (self->uids, g_strdup (uids[n]));
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing the %u evidence flow of %s",
+                                       "Showing the %u evidence flows of %s", n), n, what);
+  gtk_label_set_text (self->evidence_label, text);
+  gtk_revealer_set_reveal_child (self->evidence_revealer, TRUE);
+  update_match (self);
+  update_count (self);
+}
+
+void
+eg_flows_page_show_all (EgFlowsPage *self)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+
+  g_clear_pointer (&self->uids, g_hash_table_unref);
+  gtk_revealer_set_reveal_child (self->evidence_revealer, FALSE);
+  update_match (self);
+  update_count (self);
+}
+
+GtkSelectionModel *
+eg_flows_page_get_selection (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+GStrv
+eg_flows_page_dup_selected_uids (EgFlowsPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+
+  if (self->selection == NULL)
+    return g_strv_builder_end (builder);
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+       ok; ok = gtk_bitset_iter_next (&iter, &position))
+    g_strv_builder_add (builder, eg_flow_list_get_flow (self->flows, position)->uid);
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+eg_flows_page_get_paused (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), FALSE);
+  return self->flows != NULL && eg_flow_list_get_paused (self->flows);
+}
+
+void
+eg_flows_page_set_paused (EgFlowsPage *self,
+                          gboolean     paused)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+
+  if (self->flows == NULL || eg_flow_list_get_paused (self->flows) == !!paused)
+    return;
+  /* The list's notify::paused updates the count and notifies ours. */
+  eg_flow_list_set_paused (self->flows, paused);
+}
+
+static void
+eg_flows_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      g_value_set_boolean (value, eg_flows_page_get_paused (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+eg_flows_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      eg_flows_page_set_paused (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+eg_flows_page_dispose (GObject *object)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (object);
+  GtkWidget *child;
+
+  if (self->save_widths_id != 0)
+    {
+      g_clear_handle_id (&self->save_widths_id, g_source_remove);
+      save_widths_cb (self);
+    }
+  if (self->flows != NULL)
+    {
+      eg_flow_list_set_sorter (self->flows, NULL);
+      eg_flow_list_set_match_func (self->flows, NULL, NULL, NULL);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_FLOWS_PAGE);
+  /* The template's unnamed top box is ours to unparent too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->flows);
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (eg_flows_page_parent_class)->dispose (object);
+}
+
+static void
+eg_flows_page_finalize (GObject *object)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (object);
+
+  g_clear_pointer (&self->filter, eg_flow_filter_free);
+  g_clear_pointer (&self->uids, g_hash_table_unref);
+  G_OBJECT_CLASS (eg_flows_page_parent_class)->finalize (object);
+}
+
+static void
+eg_flows_page_class_init (EgFlowsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = eg_flows_page_get_property;
+  object_class->set_property = eg_flows_page_set_property;
+  object_class->dispose = eg_flows_page_dispose;
+  object_class->finalize = eg_flows_page_finalize;
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (EG_TYPE_FLOW_DETAIL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/edgeguard/Edgeguard/ui/eg-flows-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, filter_error);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, evidence_revealer);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, evidence_label);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, details_button);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, pause_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
+}
+
+static void
+eg_flows_page_init (EgFlowsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "show-details", self->details_button, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_object_bind_property (self, "paused", self->pause_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  add_columns (self);
+}

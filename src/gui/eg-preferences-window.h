@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-preferences-window.h: capture, detection, notifications, store and
+ * Kafka settings, each bound to GSettings. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define EG_TYPE_PREFERENCES_WINDOW (eg_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (EgPreferencesWindow, eg_preferences_window, EG, PREFERENCES_WINDOW,
+                      AdwPreferencesWindow)
+
+EgPreferencesWindow *eg_preferences_window_new (GSettings *settings);
+
+G_END_DECLS

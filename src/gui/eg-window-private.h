@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-window-private.h: the window's insides the tests reach. */
+#pragma once
+
+#include "eg-notifier.h"
+#include "eg-store.h"
+#include "eg-window.h"
+
+G_BEGIN_DECLS
+
+/* Where the engine's "alerts" arrive: the alert list and the notifier. */
+void        eg_window_receive_alerts (EgWindow  *self,
+                                      GPtrArray *alerts);
+EgNotifier *eg_window_get_notifier   (EgWindow  *self);
+/* NULL when the database could not be opened. */
+EgStore    *eg_window_get_store      (EgWindow  *self);
+
+G_END_DECLS

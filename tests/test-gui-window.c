@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The real window, driven through its actions: open a capture, wait for
+ * flows and alerts, filter, drill into an alert's evidence, screenshot. */
+#include "config.h"
+
+#include <netinet/in.h>
+
+#include <adwaita.h>
+
+#include "eg-alert-list.h"
+#include "eg-alerts-page.h"
+#include "eg-application.h"
+#include "eg-charts-page.h"
+#include "eg-error.h"
+#include "eg-flow-list.h"
+#include "eg-flows-page.h"
+#include "eg-test-util.h"
+#include "eg-window.h"
+#include "eg-window-private.h"
+
+static EgApplication *app;
+
+/* Spins the main loop until done() holds; a hang is a failure, not a wait. */
+static void
+wait_until (gboolean (*done) (gpointer data),
+            gpointer   data)
+{
+  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+input_finished (gpointer data)
+{
+  return !eg_window_get_running (data);
+}
+
+static gboolean
+drawn (gpointer data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (data);
+
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 &&
+         clock != NULL && gdk_frame_clock_get_frame_counter (clock) > 3;
+}
+
+static void
+let_frames_pass (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 target;
+
+  wait_until (drawn, widget);
+  clock = gtk_widget_get_frame_clock (widget);
+  target = gdk_frame_clock_get_frame_counter (clock) + 3;
+  while (gdk_frame_clock_get_frame_counter (clock) < target)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* In-process: works on any backend, no screen grab. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("EG_BUILD_DIR") ? g_getenv ("EG_BUILD_DIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width, height;
+
+  let_frames_pass (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_test_message ("mapped %d size %dx%d", gtk_widget_get_mapped (widget), width, height);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static EgWindow *
+open_window (void)
+{
+  EgWindow *window = eg_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  return g_object_ref (window);
+}
+
+static void
+close_window (EgWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+open_capture (EgWindow   *window,
+              const char *path)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (eg_window_get_running (window));
+  wait_until (input_finished, window);
+}
+
+static guint
+count_flows (EgFlowList *flows,
+             guint16     resp_p,
+             EgConnState state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (flows)); i++)
+    {
+      const EgFlow *flow = eg_flow_list_get_flow (flows, i);
+
+      if (flow->resp_p == resp_p && flow->conn_state == state && flow->proto == IPPROTO_TCP)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_window_empty (void)
+{
+  EgWindow *window = open_window ();
+  GtkWidget *flows_page = eg_window_get_page (window, "flows");
+
+  g_assert_true (EG_IS_FLOWS_PAGE (flows_page));
+  g_assert_true (EG_IS_ALERTS_PAGE (eg_window_get_page (window, "alerts")));
+  g_assert_cmpuint (eg_flow_list_get_n_flows (eg_window_get_flow_list (window)), ==, 0);
+  g_assert_false (eg_window_get_running (window));
+  g_assert_nonnull (strstr (eg_window_get_status_text (window), "packets/s"));
+  save_screenshot (GTK_WIDGET (window), "empty");
+  close_window (window);
+}
+
+static void
+test_window_open_capture (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  EgWindow *window;
+  EgFlowList *flows;
+  EgAlertList *alerts;
+  EgFlowsPage *flows_page;
+  EgAlertsPage *alerts_page;
+  g_autoptr(GError) error = NULL;
+  guint n_flows, n_telnet_s0, n_groups;
+  gboolean found_scan = FALSE;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  flows = eg_window_get_flow_list (window);
+  alerts = eg_window_get_alert_list (window);
+  flows_page = EG_FLOWS_PAGE (eg_window_get_page (window, "flows"));
+  alerts_page = EG_ALERTS_PAGE (eg_window_get_page (window, "alerts"));
+
+  open_capture (window, path);
+
+  /* The Hide'n'Seek bot at 192.168.2.16 sends SYNs to telnet on 54 hosts
+   * and none answers (tshark: tcp.dstport==23 && SYN && !icmp). */
+  n_flows = g_list_model_get_n_items (G_LIST_MODEL (flows));
+  g_test_message ("%u flows, %u alerts", n_flows, eg_alert_list_get_n_alerts (alerts));
+  g_assert_cmpuint (n_flows, ==, eg_flow_list_get_n_flows (flows));
+  g_assert_cmpuint (n_flows, >, 300);
+  n_telnet_s0 = count_flows (flows, 23, EG_CONN_STATE_S0);
+  g_assert_cmpuint (n_telnet_s0, ==, 54);
+
+  /* The scan is an alert, shown as a group on the Alerts page. */
+  n_groups = g_list_model_get_n_items (G_LIST_MODEL (alerts));
+  if (n_groups == 0)
+    g_test_incomplete ("the engine raised no alert on a telnet scan of 54 hosts");
+  for (guint i = 0; i < n_groups; i++)
+    {
+      g_autoptr(EgAlertGroup) group = g_list_model_get_item (G_LIST_MODEL (alerts), i);
+
+      if (g_str_equal (eg_alert_group_get_detector (group), "port-scan-horizontal"))
+        {
+          char src[EG_ADDR_STRLEN];
+
+          g_assert_cmpstr (eg_addr_to_string (eg_alert_group_get_src (group), src), ==,
+                           "192.168.2.16");
+          found_scan = TRUE;
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "alerts");
+          eg_alerts_page_select (alerts_page, i);
+          g_assert_true (eg_alerts_page_get_selected (alerts_page) == group);
+        }
+    }
+  if (n_groups > 0)
+    {
+      g_assert_true (found_scan);
+      save_screenshot (GTK_WIDGET (window), "alerts");
+    }
+
+  /* Filter: the table shows exactly the flows the filter names. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "flows");
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "dport 23 and state S0", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_telnet_s0);
+  g_assert_cmpuint (count_flows (flows, 23, EG_CONN_STATE_S0), ==, n_telnet_s0);
+
+  /* NOT: the rest of the flows. */
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "not (dport 23 and state S0)", &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_flows - n_telnet_s0);
+
+  /* A typo keeps the last good filter and says what is wrong. */
+  g_assert_false (eg_flows_page_set_filter_text (flows_page, "dport banana", &error));
+  g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_flows - n_telnet_s0);
+
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "", &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_flows);
+
+  /* Charts count what the table shows; a click on a bar filters the table. */
+  {
+    EgChartsPage *charts = EG_CHARTS_PAGE (eg_window_get_page (window, "charts"));
+    EgChart *services = eg_charts_page_get_chart (charts, "services");
+    EgChart *scores = eg_charts_page_get_chart (charts, "scores");
+    double in_top = 0, scored = 0, expected_scored = 0;
+    guint n_service;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "charts");
+    eg_charts_page_refresh (charts);
+    g_assert_cmpuint (eg_chart_get_n_bars (services), >, 2);
+    for (guint i = 0; i < eg_chart_get_n_bars (services); i++)
+      in_top += eg_chart_get_value (services, i);
+    g_assert_cmpfloat (in_top, <=, n_flows);
+    for (guint i = 0; i < eg_chart_get_n_bars (scores); i++)
+      scored += eg_chart_get_value (scores, i);
+    for (guint i = 0; i < n_flows; i++)
+      expected_scored += eg_flow_list_get_flow (flows, i)->score >= 0;
+    g_assert_cmpfloat (scored, ==, expected_scored);
+    save_screenshot (GTK_WIDGET (window), "charts");
+
+    n_service = eg_chart_get_value (services, 0);
+    g_test_message ("top service %s: %u flows", eg_chart_get_label (services, 0), n_service);
+    g_signal_emit_by_name (services, "bar-activated", 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_service);
+    g_assert_true (eg_flows_page_set_filter_text (flows_page, "", &error));
+  }
+
+  /* Select a flow: the detail pane shows it. */
+  gtk_selection_model_select_item (eg_flows_page_get_selection (flows_page), 0, TRUE);
+  save_screenshot (GTK_WIDGET (window), "flows");
+
+  close_window (window);
+}
+
+/* The Alerts page and its drill-down, fed through the window the way the
+ * engine feeds it, with evidence from the real flows. */
+static void
+test_window_alert_evidence (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  EgWindow *window;
+  EgFlowList *flows;
+  EgAlertList *alerts;
+  EgAlertsPage *alerts_page;
+  EgAlert *alert;
+  guint n_flows, n_evidence = 0;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  flows = eg_window_get_flow_list (window);
+  alerts = eg_window_get_alert_list (window);
+  alerts_page = EG_ALERTS_PAGE (eg_window_get_page (window, "alerts"));
+  open_capture (window, path);
+  n_flows = g_list_model_get_n_items (G_LIST_MODEL (flows));
+
+  alert = eg_alert_new ("telnet-sweep-test");
+  g_assert_true (eg_addr_parse ("192.168.2.16", &alert->src));
+  alert->ts = eg_flow_list_get_flow (flows, n_flows - 1)->ts;
+  alert->dport = 23;
+  alert->threat_level = EG_THREAT_HIGH;
+  alert->confidence = 0.9;
+  alert->description = g_strdup ("192.168.2.16 opened connections to port 23 on 54 hosts, none answered");
+  for (guint i = 0; i < n_flows; i++)
+    {
+      const EgFlow *flow = eg_flow_list_get_flow (flows, i);
+
+      if (flow->resp_p == 23 && flow->conn_state == EG_CONN_STATE_S0)
+        {
+          eg_alert_add_uid (alert, flow->uid);
+          n_evidence++;
+        }
+    }
+  g_assert_cmpuint (n_evidence, ==, 54);
+  g_ptr_array_add (batch, alert);
+  eg_window_receive_alerts (window, batch);
+  /* A second one from the same detector and source joins the group. */
+  eg_window_receive_alerts (window, batch);
+
+  g_assert_cmpuint (eg_alert_list_get_n_alerts (alerts), >=, 2);
+  g_assert_cmpuint (eg_notifier_get_n_shown (eg_window_get_notifier (window)), ==, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (alerts)); i++)
+    {
+      g_autoptr(EgAlertGroup) group = g_list_model_get_item (G_LIST_MODEL (alerts), i);
+
+      if (g_str_equal (eg_alert_group_get_detector (group), "telnet-sweep-test"))
+        {
+          g_assert_cmpuint (eg_alert_group_get_n_alerts (group), ==, 2);
+          g_assert_cmpint (eg_alert_group_get_threat (group), ==, EG_THREAT_HIGH);
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "alerts");
+          eg_alerts_page_select (alerts_page, i);
+        }
+    }
+  g_assert_nonnull (eg_alerts_page_get_selected (alerts_page));
+  save_screenshot (GTK_WIDGET (window), "alerts");
+
+  /* Drill down: the flows page shows exactly the evidence. */
+  eg_alerts_page_show_evidence (alerts_page);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, 54);
+  for (guint i = 0; i < 54; i++)
+    g_assert_cmpuint (eg_flow_list_get_flow (flows, i)->resp_p, ==, 23);
+  save_screenshot (GTK_WIDGET (window), "evidence");
+  eg_flows_page_show_all (EG_FLOWS_PAGE (eg_window_get_page (window, "flows")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_flows);
+
+  close_window (window);
+}
+
+static gboolean
+labeled_malicious (gpointer data)
+{
+  EgFlowList *flows = data;
+
+  return eg_flow_list_get_flow (flows, 0)->label_source == EG_LABEL_SOURCE_OPERATOR &&
+         g_strcmp0 (eg_flow_list_get_flow (flows, 0)->label, EG_LABEL_MALICIOUS) == 0;
+}
+
+static gboolean
+label_cleared (gpointer data)
+{
+  EgFlowList *flows = data;
+
+  return eg_flow_list_get_flow (flows, 0)->label_source != EG_LABEL_SOURCE_OPERATOR;
+}
+
+/* Relabel a filtered selection through the window's actions, check the
+ * database, undo. */
+static void
+test_window_relabel (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GError) error = NULL;
+  EgWindow *window;
+  EgFlowList *flows;
+  EgFlowsPage *flows_page;
+  EgStore *store;
+  g_autofree char *uid = NULL;
+  EgFlow stored;
+  guint n;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  store = eg_window_get_store (window);
+  g_assert_nonnull (store);
+  flows = eg_window_get_flow_list (window);
+  flows_page = EG_FLOWS_PAGE (eg_window_get_page (window, "flows"));
+  open_capture (window, path);
+
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "dport 23 and state S0", &error));
+  n = g_list_model_get_n_items (G_LIST_MODEL (flows));
+  g_assert_cmpuint (n, ==, 54);
+  g_assert_true (gtk_selection_model_select_range (eg_flows_page_get_selection (flows_page),
+                                                   0, n, TRUE));
+  uid = g_strdup (eg_flow_list_get_flow (flows, 0)->uid);
+  g_assert_cmpint (eg_flow_list_get_flow (flows, 0)->label_source, !=, EG_LABEL_SOURCE_OPERATOR);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.label", "s", "Malicious"));
+  wait_until (labeled_malicious, flows);
+  for (guint i = 0; i < n; i++)
+    {
+      const EgFlow *flow = eg_flow_list_get_flow (flows, i);
+
+      g_assert_cmpstr (flow->label, ==, EG_LABEL_MALICIOUS);
+      g_assert_cmpint (flow->label_source, ==, EG_LABEL_SOURCE_OPERATOR);
+    }
+  /* The database holds the operator's label. */
+  g_assert_true (eg_store_get_flow (store, uid, &stored, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored.label, ==, EG_LABEL_MALICIOUS);
+  g_assert_cmpint (stored.label_source, ==, EG_LABEL_SOURCE_OPERATOR);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dataset");
+  save_screenshot (GTK_WIDGET (window), "dataset");
+
+  /* Undo takes the label back, in the table and in the database. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  wait_until (label_cleared, flows);
+  g_assert_true (eg_store_get_flow (store, uid, &stored, &error));
+  g_assert_cmpint (stored.label_source, !=, EG_LABEL_SOURCE_OPERATOR);
+  g_assert_cmpint (eg_flow_list_lookup (flows, uid)->label_source, ==, stored.label_source);
+  g_assert_cmpstr (eg_flow_list_lookup (flows, uid)->label, ==, stored.label);
+
+  close_window (window);
+}
+
+static void
+test_window_pause (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test8-malicious.pcap");
+  EgWindow *window;
+  EgFlowList *flows;
+  guint n_flows;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  flows = eg_window_get_flow_list (window);
+
+  /* Paused through its action: nothing moves, everything waits. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL));
+  g_assert_true (eg_flow_list_get_paused (flows));
+  open_capture (window, path);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, 0);
+  n_flows = eg_flow_list_get_n_pending (flows);
+  g_assert_cmpuint (n_flows, >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL));
+  g_assert_false (eg_flow_list_get_paused (flows));
+  g_assert_cmpuint (eg_flow_list_get_n_pending (flows), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), >, 0);
+  close_window (window);
+}
+
+static void
+test_window_bad_file (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "not-a-capture.pcap", NULL);
+  EgWindow *window;
+
+  g_assert_true (g_file_set_contents (path, "this is not a capture\n", -1, NULL));
+  window = open_window ();
+  /* A bad file ends the input with an error the window shows; no crash. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+  wait_until (input_finished, window);
+  g_assert_cmpuint (eg_flow_list_get_n_flows (eg_window_get_flow_list (window)), ==, 0);
+  close_window (window);
+  eg_test_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *db_dir = NULL;
+  g_autofree char *db_path = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    return 77;
+  adw_init ();
+
+  /* A database of our own (GSETTINGS_BACKEND=memory keeps this in-process). */
+  db_dir = eg_test_mkdtemp ();
+  db_path = g_build_filename (db_dir, "edgeguard.db", NULL);
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "database-path", db_path);
+
+  app = eg_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/gui/window/empty", test_window_empty);
+  g_test_add_func ("/gui/window/open-capture", test_window_open_capture);
+  g_test_add_func ("/gui/window/alert-evidence", test_window_alert_evidence);
+  g_test_add_func ("/gui/window/relabel", test_window_relabel);
+  g_test_add_func ("/gui/window/pause", test_window_pause);
+  g_test_add_func ("/gui/window/bad-file", test_window_bad_file);
+  status = g_test_run ();
+  g_clear_object (&app);
+  eg_test_rmdir (db_dir);
+  return status;
+}
