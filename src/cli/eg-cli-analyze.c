@@ -15,6 +15,7 @@
 #include "eg-engine.h"
 #include "eg-error.h"
 #include "eg-flow-writer.h"
+#include "eg-store.h"
 
 typedef struct {
   GMainLoop    *loop;
@@ -26,6 +27,7 @@ typedef struct {
   gboolean      failed;
   GError       *write_error;
   GString      *line;
+  EgStore      *store;
 } Analysis;
 
 /* In the engine's worker thread: every finished flow and alert, in order. */
@@ -37,6 +39,15 @@ on_sink (const EgFlow *flows,
 {
   Analysis *a = user_data;
 
+  /* The store's writer thread takes the rows; this thread goes on. */
+  if (a->store)
+    {
+      GPtrArray *copies = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+      eg_store_add_flows (a->store, flows, n_flows);
+      for (guint i = 0; alerts && i < alerts->len; i++)
+        g_ptr_array_add (copies, eg_alert_copy (alerts->pdata[i]));
+      eg_store_add_alerts (a->store, copies);
+    }
   if (a->write_error)
     return;
   if (a->alerts_only)
@@ -157,6 +168,7 @@ eg_cli_analyze_main (int    argc,
   g_autofree char *interface = NULL;
   g_autofree char *filter = NULL;
   g_autofree char *ports = NULL;
+  g_autofree char *db = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean stats = FALSE, alerts = FALSE, labels = FALSE, score = FALSE;
   gboolean extended = FALSE, realtime = FALSE, no_progress = FALSE, no_promisc = FALSE;
@@ -179,6 +191,7 @@ eg_cli_analyze_main (int    argc,
     { "max-flows", 0, 0, G_OPTION_ARG_INT, &max_flows, "Cap on flows held at once (default 1000000)", "N" },
     { "realtime", 0, 0, G_OPTION_ARG_NONE, &realtime, "Replay files at their recorded speed", NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, "No progress line on the terminal", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Also keep flows and alerts in this Edgeguard database (created when missing)", "FILE" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from a key file", "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, "INPUT…" },
     { NULL }
@@ -241,6 +254,16 @@ eg_cli_analyze_main (int    argc,
   if (max_flows > 0)
     config->max_flows = max_flows;
 
+  if (db)
+    {
+      a.store = eg_store_open (db, &error);
+      if (a.store == NULL)
+        {
+          eg_cli_error ("%s", error->message);
+          return 1;
+        }
+    }
+
   if (output)
     {
       a.out = fopen (output, "w");
@@ -300,6 +323,16 @@ eg_cli_analyze_main (int    argc,
     {
       eg_cli_error ("%s%s%s", output ? output : "", output ? ": " : "", a.write_error->message);
       a.failed = TRUE;
+    }
+  if (a.store)
+    {
+      g_autoptr(GError) store_error = NULL;
+      if (!eg_store_flush (a.store, &store_error))
+        {
+          eg_cli_error ("%s", store_error->message);
+          a.failed = TRUE;
+        }
+      g_clear_pointer (&a.store, eg_store_unref);
     }
   if (stats)
     print_stats (engine);

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* edgeguard-cli analyze as a user runs it: good input, bad input, live. */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eg-test-util.h"
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run *run,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *build = g_getenv ("EG_BUILD_DIR");
+  const char *arg;
+  va_list args;
+  int wait_status;
+
+  g_ptr_array_add (argv, g_build_filename (build ? build : ".", "src", "cli", "edgeguard-cli", NULL));
+  va_start (args, run);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  /* A crash is never an answer: only clean exits count. */
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static guint
+count_records (const char *tsv)
+{
+  guint n = 0;
+  g_auto(GStrv) lines = g_strsplit (tsv, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (*lines[i] && *lines[i] != '#')
+      n++;
+  return n;
+}
+
+static void
+test_truncated_capture (void)
+{
+  g_autofree char *path = eg_test_shared_path ("ndpi/fuzz-2021-10-13.pcap");
+  g_auto(Run) run = { 0 };
+
+  if (path == NULL)
+    return;
+  run_cli (&run, "analyze", "--no-progress", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, path));
+  g_assert_nonnull (strstr (run.err, "damaged after 1 packets"));
+  /* The output is still a complete Zeek log. */
+  g_assert_true (g_str_has_prefix (run.out, "#separator"));
+  g_assert_nonnull (strstr (run.out, "#close"));
+}
+
+static void
+test_cut_packets (void)
+{
+  g_autofree char *path = eg_test_shared_path ("ndpi/badpackets.pcap");
+  g_auto(Run) run = { 0 };
+
+  if (path == NULL)
+    return;
+  run_cli (&run, "analyze", "--no-progress", "--stats", path, NULL);
+  /* Every frame's IP header claims more than the wire carried. */
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "packets:        93\n"));
+  g_assert_nonnull (strstr (run.err, "undecodable:    93\n"));
+  g_assert_cmpuint (count_records (run.out), ==, 0);
+}
+
+static void
+test_not_inputs (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *empty = g_build_filename (dir, "empty.pcap", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.pcap", NULL);
+  g_auto(Run) r1 = { 0 };
+  g_auto(Run) r2 = { 0 };
+  g_auto(Run) r3 = { 0 };
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (text, "just some notes\nnothing else\n", -1, NULL));
+
+  run_cli (&r1, "analyze", "--no-progress", empty, NULL);
+  g_assert_cmpint (r1.status, ==, 1);
+  g_assert_nonnull (strstr (r1.err, empty));
+  g_assert_nonnull (strstr (r1.err, "is empty"));
+
+  run_cli (&r2, "analyze", "--no-progress", text, NULL);
+  g_assert_cmpint (r2.status, ==, 1);
+  g_assert_nonnull (strstr (r2.err, text));
+  g_assert_nonnull (strstr (r2.err, "neither a packet capture"));
+
+  run_cli (&r3, "analyze", "--no-progress", missing, NULL);
+  g_assert_cmpint (r3.status, ==, 1);
+  g_assert_nonnull (strstr (r3.err, missing));
+  g_assert_nonnull (strstr (r3.err, "No such file"));
+  eg_test_rmdir (dir);
+}
+
+static void
+test_unknown_linktype (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "usb.pcap", NULL);
+  g_auto(Run) run = { 0 };
+  /* A pcap header for link type 189 (USB) and one 8-byte frame. */
+  const guint8 pcap[] = {
+    0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0, 0, 189, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0,
+    1, 2, 3, 4, 5, 6, 7, 8,
+  };
+
+  g_assert_true (g_file_set_contents (path, (const char *) pcap, sizeof pcap, NULL));
+  run_cli (&run, "analyze", "--no-progress", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, path));
+  g_assert_nonnull (strstr (run.err, "link type 189"));
+  g_assert_nonnull (strstr (run.err, "not supported"));
+  eg_test_rmdir (dir);
+}
+
+static void
+test_missing_interface (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "analyze", "--no-progress", "-i", "nosuch0", "--duration", "1", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "nosuch0"));
+  /* Root is told the interface does not exist (and which do); anyone
+   * else that capture needs a capability. */
+  if (getuid () == 0)
+    g_assert_nonnull (strstr (run.err, "no network interface"));
+  else
+    g_assert_true (strstr (run.err, "not permitted") || strstr (run.err, "no network interface"));
+}
+
+static const char conn_log_head[] =
+  "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
+  "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\t"
+  "orig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\t"
+  "orig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\n"
+  "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\t"
+  "bool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\n";
+
+static void
+test_broken_conn_log_line (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "conn.log", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *where = NULL;
+  g_auto(Run) run = { 0 };
+
+  text = g_strconcat (conn_log_head,
+    "1600000000.000000\tCa1\t10.0.0.1\t40000\t10.0.0.2\t80\ttcp\thttp\t1.5\t100\t2000\tSF\t-\t-\t0\tShADadFf\t6\t420\t5\t2300\t-\n",
+    "1600000001.000000\tCa2\t10.0.0.1\tnot-a-port\t10.0.0.2\n",
+    "1600000002.000000\tCa3\t10.0.0.1\t40001\t10.0.0.3\t443\ttcp\tssl\t2.5\t300\t4000\tSF\t-\t-\t0\tShADadFf\t8\t700\t7\t4400\t-\n",
+    NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  run_cli (&run, "analyze", "--no-progress", path, NULL);
+  /* The bad line is named; the good ones around it come through. */
+  where = g_strdup_printf ("%s:9: ", path);  /* the 9th line */
+  g_assert_nonnull (strstr (run.err, where));
+  g_assert_cmpuint (count_records (run.out), ==, 2);
+  g_assert_nonnull (strstr (run.out, "\tCa1\t"));
+  g_assert_nonnull (strstr (run.out, "\tCa3\t"));
+  g_assert_null (strstr (run.out, "\tCa2\t"));
+  eg_test_rmdir (dir);
+}
+
+static void
+test_one_bad_input_among_good (void)
+{
+  g_autofree char *good = eg_test_shared_path ("ndpi/http.pcapng");
+  g_autofree char *dir = NULL;
+  g_autofree char *empty = NULL;
+  g_auto(Run) run = { 0 };
+
+  if (good == NULL)
+    return;
+  dir = eg_test_mkdtemp ();
+  empty = g_build_filename (dir, "empty", NULL);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  run_cli (&run, "analyze", "--no-progress", empty, good, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "is empty"));
+  g_assert_cmpuint (count_records (run.out), ==, 1);
+  g_assert_nonnull (strstr (run.out, "\t216.58.208.142\t80\ttcp\thttp\t"));
+  eg_test_rmdir (dir);
+}
+
+/* Our own Zeek TSV is a valid input, and gives back the same records. */
+static void
+test_roundtrip_through_tsv (void)
+{
+  g_autofree char *pcap = eg_test_shared_path ("ndpi/android.pcap");
+  g_autofree char *dir = NULL;
+  g_autofree char *tsv = NULL;
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(GStrv) a = NULL, b = NULL;
+  guint na = 0, nb = 0;
+
+  if (pcap == NULL)
+    return;
+  dir = eg_test_mkdtemp ();
+  tsv = g_build_filename (dir, "conn.log", NULL);
+  run_cli (&first, "analyze", "--no-progress", "-o", tsv, pcap, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  run_cli (&second, "analyze", "--no-progress", tsv, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_file_get_contents (tsv, &first.out, NULL, NULL);
+
+  a = g_strsplit (first.out, "\n", -1);
+  b = g_strsplit (second.out, "\n", -1);
+  for (guint i = 0; a[i]; i++)
+    if (*a[i] && *a[i] != '#')
+      {
+        g_autofree char *line = g_strconcat (a[i], "\n", NULL);
+        g_assert_nonnull (strstr (second.out, line));
+        na++;
+      }
+  for (guint i = 0; b[i]; i++)
+    nb += *b[i] && *b[i] != '#';
+  g_assert_cmpuint (na, ==, 63);
+  g_assert_cmpuint (nb, ==, na);
+  eg_test_rmdir (dir);
+}
+
+static void
+test_json_and_csv (void)
+{
+  g_autofree char *pcap = eg_test_shared_path ("ndpi/http.pcapng");
+  g_auto(Run) json = { 0 };
+  g_auto(Run) csv = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *obj;
+
+  if (pcap == NULL)
+    return;
+  run_cli (&json, "analyze", "--no-progress", "--format", "json", pcap, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "id.orig_h"), ==, "192.168.1.128");
+  g_assert_cmpint (json_object_get_int_member (obj, "id.resp_p"), ==, 80);
+  g_assert_cmpstr (json_object_get_string_member (obj, "conn_state"), ==, "SF");
+  g_assert_cmpstr (json_object_get_string_member (obj, "history"), ==, "ShADadFf");
+
+  run_cli (&csv, "analyze", "--no-progress", "--format", "csv", pcap, NULL);
+  g_assert_cmpint (csv.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv.out, "ts,uid,id.orig_h,id.orig_p,id.resp_h,id.resp_p,proto"));
+}
+
+/* Live capture on the loopback interface while this test pings it. */
+static void
+test_live_loopback (void)
+{
+  g_auto(Run) run = { 0 };
+  GPid ping;
+  g_autoptr(GError) error = NULL;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("live capture needs root (or CAP_NET_RAW)");
+      return;
+    }
+  if (!g_find_program_in_path ("ping"))
+    {
+      g_test_skip ("ping is not installed");
+      return;
+    }
+  /* The capture starts first; ping a moment later, from a child. */
+  g_spawn_async (NULL, (char **) (const char *[]) { "sh", "-c", "sleep 0.5; ping -q -c 6 -i 0.2 127.0.0.1 >/dev/null", NULL },
+                 NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &ping, &error);
+  g_assert_no_error (error);
+  run_cli (&run, "analyze", "--no-progress", "-i", "lo", "--filter", "icmp", "--duration", "3",
+           "--stats", NULL);
+  g_spawn_close_pid (ping);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\t127.0.0.1\t8\t127.0.0.1\t0\ticmp\t"));
+  g_assert_nonnull (strstr (run.err, "packets:        12\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/analyze/bad-input/truncated", test_truncated_capture);
+  g_test_add_func ("/cli/analyze/bad-input/cut-packets", test_cut_packets);
+  g_test_add_func ("/cli/analyze/bad-input/not-inputs", test_not_inputs);
+  g_test_add_func ("/cli/analyze/bad-input/unknown-linktype", test_unknown_linktype);
+  g_test_add_func ("/cli/analyze/bad-input/missing-interface", test_missing_interface);
+  g_test_add_func ("/cli/analyze/bad-input/broken-conn-log-line", test_broken_conn_log_line);
+  g_test_add_func ("/cli/analyze/bad-input/one-among-good", test_one_bad_input_among_good);
+  g_test_add_func ("/cli/analyze/roundtrip-tsv", test_roundtrip_through_tsv);
+  g_test_add_func ("/cli/analyze/formats", test_json_and_csv);
+  g_test_add_func ("/cli/analyze/live/loopback", test_live_loopback);
+  return g_test_run ();
+}
