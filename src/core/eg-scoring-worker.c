@@ -74,19 +74,20 @@ worker_main (gpointer data)
               || !g_cond_wait_until (&w->cond, &w->lock, deadline))
             break;
         }
-      n = MIN (w->queue->len, EG_SCORING_BATCH);
-      g_array_set_size (batch, 0);
-      g_array_append_vals (batch, w->queue->data, n);
-      g_array_remove_range (w->queue, 0, n);
-      /* ARP events that came before the batch's end go with it. */
-      g_array_set_size (arps, 0);
-      while (w->arps->len > 0 && g_array_index (w->arps, ArpItem, 0).before <= n)
-        {
-          g_array_append_val (arps, g_array_index (w->arps, ArpItem, 0));
-          g_array_remove_index (w->arps, 0);
-        }
-      for (guint i = 0; i < w->arps->len; i++)
-        g_array_index (w->arps, ArpItem, i).before -= n;
+      /* Take everything queued by swapping arrays: removing a batch from
+       * the front of a deep queue would move the rest each time. A deep
+       * queue makes a big batch, which XGBoost scores fastest anyway. */
+      {
+        GArray *tmp = batch;
+        batch = w->queue;
+        w->queue = tmp;
+        g_array_set_size (w->queue, 0);
+        tmp = arps;
+        arps = w->arps;
+        w->arps = tmp;
+        g_array_set_size (w->arps, 0);
+      }
+      n = batch->len;
       w->oldest = g_get_monotonic_time ();
       finishing = w->finishing && w->queue->len == 0 && w->arps->len == 0;
       g_cond_broadcast (&w->space);
