@@ -353,7 +353,9 @@ test_tshark_golden (gconstpointer data)
 
   if (path == NULL)
     return;
-  if (!g_find_program_in_path ("tshark"))
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+
+  if (tshark == NULL)
     {
       g_test_skip ("tshark is not installed");
       return;

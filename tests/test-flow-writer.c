@@ -460,7 +460,7 @@ static void
 test_extended (void)
 {
   g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
-  g_autofree char *text = NULL, *json = NULL;
+  g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) fields = NULL;
   g_auto(GStrv) values = NULL;
