@@ -342,6 +342,74 @@ test_live_loopback (void)
   }
 }
 
+/* Only flows to the ports of interest go into the upload outbox; the rest
+ * are analyzed and stored all the same. */
+static void
+test_ports_of_interest (void)
+{
+  g_autofree char *demo = eg_test_source_path ("data/demo.pcap");
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *db = g_build_filename (dir, "edge.db", NULL);
+  g_autofree char *expected = NULL;
+  g_auto(Run) analyze = { 0 };
+  g_auto(Run) status = { 0 };
+  g_auto(GStrv) lines = NULL;
+  guint total = 0, to_443 = 0;
+
+  run_cli (&analyze, "analyze", "--no-progress", "--ports", "443", "--db", db, demo, NULL);
+  g_assert_cmpint (analyze.status, ==, 0);
+  lines = g_strsplit (analyze.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+      if (*lines[i] == '#' || g_strv_length (f) < 20)
+        continue;
+      total++;
+      to_443 += g_str_equal (f[5], "443");
+    }
+  g_assert_cmpuint (to_443, >, 0);
+  g_assert_cmpuint (to_443, <, total);
+
+  run_cli (&status, "status", "--db", db, NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  expected = g_strdup_printf ("Flows:     %u\n", total);
+  g_assert_nonnull (strstr (status.out, expected));
+  g_free (expected);
+  expected = g_strdup_printf ("Outbox:    %u pending", to_443);
+  g_assert_nonnull (strstr (status.out, expected));
+  eg_test_rmdir (dir);
+}
+
+/* Nanosecond pcaps keep their precision (editcap writes one from ours). */
+static void
+test_nanosecond_pcap (void)
+{
+  g_autofree char *src = eg_test_shared_path ("ndpi/http.pcapng");
+  g_autofree char *dir = NULL;
+  g_autofree char *nsec = NULL;
+  g_autofree char *editcap = g_find_program_in_path ("editcap");
+  g_auto(Run) run = { 0 };
+  int wait_status;
+
+  if (src == NULL)
+    return;
+  if (editcap == NULL)
+    {
+      g_test_skip ("editcap is not installed");
+      return;
+    }
+  dir = eg_test_mkdtemp ();
+  nsec = g_build_filename (dir, "nsec.pcap", NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) (const char *[]) { editcap, "-F", "nsecpcap", src, nsec, NULL },
+                               NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &wait_status, NULL));
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  run_cli (&run, "analyze", "--no-progress", nsec, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  /* Same first timestamp and duration as from the microsecond original. */
+  g_assert_nonnull (strstr (run.out, "\t192.168.1.128\t42170\t216.58.208.142\t80\ttcp\thttp\t0.042164\t74\t528\tSF\t"));
+  eg_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,5 +424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/analyze/roundtrip-tsv", test_roundtrip_through_tsv);
   g_test_add_func ("/cli/analyze/formats", test_json_and_csv);
   g_test_add_func ("/cli/analyze/live/loopback", test_live_loopback);
+  g_test_add_func ("/cli/analyze/ports-of-interest", test_ports_of_interest);
+  g_test_add_func ("/cli/analyze/nanosecond-pcap", test_nanosecond_pcap);
   return g_test_run ();
 }
