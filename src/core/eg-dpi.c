@@ -105,7 +105,10 @@ service_name (EgDpi    *dpi,
     return cached;
 
   name = ndpi_get_proto_name (dpi->module, proto_id);
-  if (name == NULL)
+  /* A transport is not a service: Zeek leaves ICMP's service unset. */
+  if (name == NULL || g_str_equal (name, "ICMP") || g_str_equal (name, "ICMPV6")
+      || g_str_equal (name, "IGMP") || g_str_equal (name, "IP_in_IP")
+      || g_str_equal (name, "IPv6_in_IP") || g_str_equal (name, "GRE"))
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (zeek_names); i++)
     if (g_strcmp0 (name, zeek_names[i].ndpi) == 0)

@@ -2,6 +2,13 @@
 #include "eg-engine.h"
 
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "config.h"
 
 #include "eg-alert.h"
 #include "eg-capture.h"
@@ -42,6 +49,7 @@ struct _EgEngine {
   /* Shared with the workers, under lock. */
   GMutex            lock;
   EgCapture        *capture;         /* the one being read, for wake-up */
+  GPid              helper_pid;      /* edgeguard-helper capturing for us */
   GArray           *pending_flows;
   GPtrArray        *pending_alerts;
   GPtrArray        *pending_warnings;
@@ -432,6 +440,93 @@ read_path (EgEngine    *self,
     }
 }
 
+static char *
+find_helper (void)
+{
+  const char *env = g_getenv ("EDGEGUARD_HELPER");
+  const char *candidates[] = { env, LIBEXECDIR "/edgeguard-helper", BUILD_HELPER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (candidates[i] && g_file_test (candidates[i], G_FILE_TEST_IS_EXECUTABLE))
+      return g_strdup (candidates[i]);
+  return NULL;
+}
+
+/* Without the right to capture, ask the privileged helper to capture for
+ * us and read its pcap stream (Wireshark's dumpcap model). */
+static EgCapture *
+open_helper_capture (EgEngine  *self,
+                     GError   **error)
+{
+  g_autofree char *helper = find_helper ();
+  g_autofree char *name = NULL;
+  g_autofree char *snaplen = g_strdup_printf ("%u", self->config->snaplen);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) local = NULL;
+  EgCapture *capture;
+  int out_fd, err_fd;
+  GPid pid;
+
+  if (helper == NULL)
+    return NULL;
+  g_ptr_array_add (argv, helper);
+  g_ptr_array_add (argv, (char *) "capture");
+  g_ptr_array_add (argv, (char *) "--interface");
+  g_ptr_array_add (argv, self->config->interface);
+  g_ptr_array_add (argv, (char *) "--snaplen");
+  g_ptr_array_add (argv, snaplen);
+  if (self->config->bpf_filter && *self->config->bpf_filter)
+    {
+      g_ptr_array_add (argv, (char *) "--filter");
+      g_ptr_array_add (argv, self->config->bpf_filter);
+    }
+  if (!self->config->promiscuous)
+    g_ptr_array_add (argv, (char *) "--no-promiscuous");
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                 NULL, NULL, &pid, NULL, &out_fd, &err_fd, &local))
+    return NULL;
+  g_mutex_lock (&self->lock);
+  self->helper_pid = pid;
+  g_mutex_unlock (&self->lock);
+
+  name = g_strdup_printf ("%s (through edgeguard-helper)", self->config->interface);
+  capture = eg_capture_open_fd (out_fd, name, &local);
+  if (capture == NULL)
+    {
+      /* The helper said why on its standard error: that is the message. */
+      char buf[1024];
+      ssize_t n = read (err_fd, buf, sizeof buf - 1);
+      buf[MAX (n, 0)] = '\0';
+      g_strstrip (buf);
+      if (g_str_has_prefix (buf, "edgeguard-helper: "))
+        memmove (buf, buf + strlen ("edgeguard-helper: "), strlen (buf) - strlen ("edgeguard-helper: ") + 1);
+      g_set_error (error, EG_ERROR, EG_ERROR_PERMISSION, "%s",
+                   *buf ? buf : local->message);
+      kill (pid, SIGTERM);
+    }
+  close (err_fd);
+  return capture;
+}
+
+static void
+reap_helper (EgEngine *self)
+{
+  GPid pid;
+
+  g_mutex_lock (&self->lock);
+  pid = self->helper_pid;
+  self->helper_pid = 0;
+  g_mutex_unlock (&self->lock);
+  if (pid > 0)
+    {
+      kill (pid, SIGTERM);
+      waitpid (pid, NULL, 0);
+      g_spawn_close_pid (pid);
+    }
+}
+
 static gpointer
 capture_thread (gpointer data)
 {
@@ -453,8 +548,21 @@ capture_thread (gpointer data)
         capture = eg_capture_open_live (self->config->interface, self->config->bpf_filter,
                                         self->config->snaplen, self->config->promiscuous,
                                         &error);
+      if (capture == NULL && g_error_matches (error, EG_ERROR, EG_ERROR_PERMISSION))
+        {
+          g_autoptr(GError) helper_error = NULL;
+          capture = open_helper_capture (self, &helper_error);
+          if (capture)
+            g_clear_error (&error);
+          else if (helper_error)
+            {
+              g_clear_error (&error);
+              error = g_steal_pointer (&helper_error);
+            }
+        }
       if (capture)
         read_capture (self, capture, &error);
+      reap_helper (self);
       if (error)
         post_warning (self, error->message);
     }
@@ -628,6 +736,9 @@ eg_engine_stop (EgEngine *self)
   g_mutex_lock (&self->lock);
   if (self->capture)
     eg_capture_wake (self->capture);
+  /* The helper's stream ends when the helper does. */
+  if (self->helper_pid > 0)
+    kill (self->helper_pid, SIGTERM);
   g_mutex_unlock (&self->lock);
 }
 
