@@ -248,6 +248,25 @@ test_long_connection (void)
   g_assert_cmpuint (g_hash_table_size (found), ==, g_hash_table_size (expected));
 }
 
+/* test5's three flows over 1500 s are ARP, DHCPv6 to ff02::1:2 and NetBIOS to
+ * the broadcast address: streams, not connections. */
+static void
+test_long_connection_broadcast (void)
+{
+  g_autoptr(GArray) t5 = read_flow_log ("slips-dataset/test5-mixed.binetflow");
+  g_autoptr(GPtrArray) alerts = NULL, longs = NULL;
+  guint n_long = 0;
+
+  if (t5 == NULL)
+    return;
+  for (guint i = 0; i < t5->len; i++)
+    n_long += g_array_index (t5, EgFlow, i).duration > 1500;
+  g_assert_cmpuint (n_long, ==, 2);  /* the ARP record is not a flow */
+  alerts = run (NULL, t5);
+  longs = only (alerts, "long-connection");
+  g_assert_cmpuint (longs->len, ==, 0);
+}
+
 static void
 test_threat_intel (void)
 {
@@ -401,6 +420,14 @@ test_beaconing_synthetic (void)
 
       g_array_append_val (flows, f);
       g_array_append_val (flows, g);
+    }
+  /* A long download's interim updates come every 300 s exactly: not a beacon. */
+  for (guint i = 0; i < 20; i++)
+    {
+      EgFlow f = make_flow ("192.168.1.22", "198.51.100.10", 443, 1000 + i * 300.0, EG_CONN_STATE_S1);
+
+      f.flags |= EG_FLOW_INTERIM;
+      g_array_append_val (flows, f);
     }
   alerts = run (NULL, flows);
   beacons = only (alerts, "beaconing");
@@ -694,6 +721,7 @@ main (int    argc,
   g_test_add_func ("/detectors/port-scan-horizontal/binetflow", test_horizontal_binetflow);
   g_test_add_func ("/detectors/port-scan-vertical/zeek-and-binetflow", test_vertical);
   g_test_add_func ("/detectors/long-connection/binetflow", test_long_connection);
+  g_test_add_func ("/detectors/long-connection/broadcast", test_long_connection_broadcast);
   g_test_add_func ("/detectors/threat-intel/ip-and-cidr", test_threat_intel);
   g_test_add_func ("/detectors/threat-intel/domain", test_threat_intel_domain);
   g_test_add_func ("/detectors/unknown-port/android-rat", test_unknown_port);

@@ -178,6 +178,14 @@ test_window (void)
   g_assert_cmpfloat (row[EG_FEAT_PAIR_DPORT_CONNS], ==, 1);
   g_assert_cmpfloat (row[EG_FEAT_SRC_DPORT_DISTINCT_DSTS], ==, 1);
 
+  /* An interim update of a flow that goes on reads the context, adds nothing. */
+  f = flow_at (120, "10.2.2.2", 1019);
+  f.flags |= EG_FLOW_INTERIM;
+  eg_features_compute (ctx, &f, row);
+  g_assert_cmpfloat (row[EG_FEAT_SRC_CONNS], ==, 20);
+  eg_features_compute (ctx, &f, row);
+  g_assert_cmpfloat (row[EG_FEAT_SRC_CONNS], ==, 20);
+
   /* Packet time moves on past the window: the old flows are forgotten. */
   f = flow_at (100 + 19 + 301, "10.2.2.2", 1019);
   eg_features_compute (ctx, &f, row);

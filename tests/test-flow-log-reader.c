@@ -885,6 +885,18 @@ test_not_a_flow_log (void)
   g_assert_null (reader);
   g_assert_error (error, EG_ERROR, EG_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "/nonexistent/conn.log"));
+  g_clear_error (&error);
+
+  /* A directory (a Zeek log directory given instead of its conn.log). */
+  {
+    g_autofree char *dir = eg_test_mkdtemp ();
+
+    reader = eg_flow_log_reader_open (dir, &error);
+    g_assert_null (reader);
+    g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "give the conn.log inside it"));
+    eg_test_rmdir (dir);
+  }
 }
 
 static void

@@ -10,7 +10,9 @@
 #include "eg-error.h"
 #include "eg-features.h"
 #include "eg-model.h"
+#include "eg-flow-log-reader.h"
 #include "eg-scorer.h"
+#include "eg-store.h"
 #include "eg-test-util.h"
 #include "eg-training-set.h"
 
@@ -232,9 +234,34 @@ test_bad_files (void)
   g_assert_true (g_file_set_contents (path, "PK\3\4 this is a zip", -1, NULL));
   assert_load_fails (path, EG_ERROR_FORMAT, "not an XGBoost model");
 
-  /* A JSON object that XGBoost cannot read. */
-  g_assert_true (g_file_set_contents (path, "{\"learner\": 12}", -1, NULL));
-  assert_load_fails (path, EG_ERROR_FORMAT, "not a valid XGBoost model");
+  /* One byte changed, same length: the checksum in the sidecar catches it
+   * before XGBoost's parser (which trusts its input) sees it. */
+  {
+    g_autofree char *flipped = g_memdup2 (contents, len);
+
+    flipped[len / 3] ^= 0x5a;
+    g_assert_true (g_file_set_contents (path, flipped, len, NULL));
+    assert_load_fails (path, EG_ERROR_FORMAT, "SHA-256");
+  }
+
+  /* A JSON object that XGBoost cannot read, with a sidecar that vouches for
+   * it: XGBoost's own error, as a sentence. */
+  {
+    const char *bogus = "{\"learner\": 12}";
+    g_autofree char *meta = NULL, *sum = NULL, *good_sum = NULL, *changed = NULL;
+    g_auto(GStrv) parts = NULL;
+
+    g_assert_true (g_file_get_contents (sidecar, &meta, NULL, NULL));
+    good_sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+    sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bogus, strlen (bogus));
+    parts = g_strsplit (meta, good_sum, -1);
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    changed = g_strjoinv (sum, parts);
+    g_assert_true (g_file_set_contents (sidecar, changed, -1, NULL));
+    g_assert_true (g_file_set_contents (path, bogus, -1, NULL));
+    assert_load_fails (path, EG_ERROR_FORMAT, "not a valid XGBoost model");
+    g_assert_true (g_file_set_contents (sidecar, meta, -1, NULL));
+  }
 
   /* The model is fine, its sidecar is from another schema. */
   g_assert_true (g_file_set_contents (path, contents, len, NULL));
@@ -342,6 +369,125 @@ test_default_model (void)
   g_assert_cmpint (json_object_get_int_member (training, "rows"), >, 20000);
 }
 
+/* The labeled rows of an Edgeguard database: operator, rule and imported
+ * labels are ground truth, the model's own suggestions are not. */
+static void
+test_store (void)
+{
+  g_autofree char *log = eg_test_shared_path (SD "008-zeek-mixed/data/conn.log.labeled");
+  g_autofree char *dir = NULL, *db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgFlowLogReader) reader = NULL;
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(EgTrainingSet) set = eg_training_set_new ();
+  guint64 malicious = 0, benign = 0;
+  EgStore *store;
+  EgFlow flow;
+
+  if (log == NULL)
+    return;
+  reader = eg_flow_log_reader_open (log, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; eg_flow_init (&flow), eg_flow_log_reader_next (reader, &flow, &error); i++)
+    {
+      flow.label_source = i % 3 == 0 ? EG_LABEL_SOURCE_MODEL
+                          : i % 3 == 1 ? EG_LABEL_SOURCE_OPERATOR : EG_LABEL_SOURCE_IMPORTED;
+      if (flow.label_source != EG_LABEL_SOURCE_MODEL)
+        {
+          malicious += g_strcmp0 (flow.label, EG_LABEL_MALICIOUS) == 0;
+          benign += g_strcmp0 (flow.label, EG_LABEL_BENIGN) == 0;
+        }
+      g_array_append_val (flows, flow);
+    }
+  g_assert_no_error (error);
+
+  dir = eg_test_mkdtemp ();
+  db = g_build_filename (dir, "edgeguard.db", NULL);
+  store = eg_store_open (db, &error);
+  g_assert_no_error (error);
+  eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, &error));
+  eg_store_unref (store);
+
+  g_assert_true (eg_training_set_add_store (set, db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n_malicious, ==, malicious);
+  g_assert_cmpuint (set->n_benign, ==, benign);
+  g_assert_cmpuint (set->n_malicious + set->n_benign + set->n_left_out, ==, flows->len);
+  g_assert_cmpuint (malicious, >, 2000);
+  eg_test_rmdir (dir);
+}
+
+/* The CLI, end to end: train on two captures, evaluate on a third, --json. */
+static void
+test_cli (void)
+{
+  const char *build = g_getenv ("EG_BUILD_DIR");
+  g_autofree char *cli = build ? g_build_filename (build, "src", "cli", "edgeguard-cli", NULL) : NULL;
+  g_autofree char *a = eg_test_shared_path (SD "010-zeek-mixed/data/conn.log.labeled");
+  g_autofree char *b = eg_test_shared_path (SD "012-zeek-mixed/data/conn.log.labeled");
+  g_autofree char *held = eg_test_shared_path (SD "008-zeek-mixed/data/conn.log.labeled");
+  g_autofree char *dir = NULL, *model = NULL, *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+  int status;
+
+  if (a == NULL || b == NULL || held == NULL)
+    return;
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("edgeguard-cli is not built");
+      return;
+    }
+  dir = eg_test_mkdtemp ();
+  model = g_build_filename (dir, "m.json", NULL);
+  {
+    const char *argv[] = { cli, "train", "--out", model, "--rounds", "40", "--balance-inputs",
+                           "--validate", held, a, b, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("%s%s", out, err);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (out, "Read 6401 malicious and 2719 benign flows; 967 left out"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { cli, "evaluate", "--json", "--model", model, held, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (obj, "n"), ==, 4201 + 1402);
+  g_assert_cmpint (json_object_get_int_member (obj, "positives"), ==, 4201);
+  g_assert_true (json_object_has_member (obj, "precision"));
+  g_assert_true (json_object_has_member (obj, "recall"));
+  g_assert_true (json_object_has_member (obj, "auc"));
+  g_assert_true (json_object_has_member (obj, "fpr"));
+  g_assert_cmpfloat (json_object_get_double_member (obj, "f1"), >=, 0.9);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A damaged model: exit status 1 and a sentence, not a crash. */
+  g_assert_true (g_file_set_contents (model, "{\"learner\":", -1, NULL));
+  {
+    const char *argv[] = { cli, "evaluate", "--model", model, held, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (err, "edgeguard-cli: "));
+    g_assert_nonnull (strstr (err, "damaged"));
+  }
+  eg_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -353,5 +499,7 @@ main (int    argc,
   g_test_add_func ("/model/file/damaged-or-mismatched", test_bad_files);
   g_test_add_func ("/model/explain/contributions", test_explain);
   g_test_add_func ("/model/default/loads", test_default_model);
+  g_test_add_func ("/model/cli/train-evaluate", test_cli);
+  g_test_add_func ("/model/training-set/store", test_store);
   return g_test_run ();
 }

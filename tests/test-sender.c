@@ -303,6 +303,20 @@ start_sender (EgStore    *store,
   return sender;
 }
 
+/* Pending progress sources hold the sender: cut it from the watch, which
+ * lives on the test's stack. */
+static void
+drop_sender (EgSender **sender,
+             Watch     *watch)
+{
+  if (*sender == NULL)
+    return;
+  eg_sender_stop (*sender, 1000);
+  g_signal_handlers_disconnect_by_data (*sender, watch);
+  g_clear_object (sender);
+  eg_sender_progress_clear (&watch->last);
+}
+
 static void
 assert_outbox_empty (EgStore *store,
                      guint    n_sent)
@@ -345,14 +359,14 @@ test_upload_kcat (void)
     g_autoptr(GError) error = NULL;
     g_assert_true (eg_store_relabel_uids (store, uids, "Malicious", "Relabeled",
                                           EG_LABEL_SOURCE_OPERATOR, "op", NULL, &error));
-    g_clear_object (&sender);
+    drop_sender (&sender, &watch);
     sender = start_sender (store, &broker, &watch);
     RUN_UNTIL (DRAINED (&watch) && watch.last.acknowledged == 1);
     eg_sender_stop (sender, 1000);
   }
   g_assert_cmpuint (consume_and_check (&broker, store, 3000), ==, 3001);
 
-  g_clear_object (&sender);
+  drop_sender (&sender, &watch);
   eg_store_unref (store);
   broker_stop (&broker);
   eg_test_rmdir (dir);
@@ -388,7 +402,7 @@ test_broker_down (void)
   assert_outbox_empty (store, 4000);
   g_assert_cmpuint (consume_and_check (&broker, store, 4000), >=, 4000);
 
-  g_clear_object (&sender);
+  drop_sender (&sender, &watch);
   eg_store_unref (store);
   broker_stop (&broker);
   eg_test_rmdir (dir);
@@ -416,7 +430,7 @@ test_produce_errors (void)
   /* The idempotent producer retried without duplicating. */
   g_assert_cmpuint (consume_and_check (&broker, store, 5000), ==, 5000);
 
-  g_clear_object (&sender);
+  drop_sender (&sender, &watch);
   eg_store_unref (store);
   broker_stop (&broker);
   eg_test_rmdir (dir);

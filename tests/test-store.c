@@ -67,6 +67,7 @@ test_open_sensor_id (void)
 
   g_assert_cmpuint (strlen (eg_store_get_sensor_id (store)), ==, 36);
   g_assert_cmpint (eg_store_get_schema_version (store), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_true (eg_store_add_model (store, 3, "/models/v3.ubj", "{\"auc\":0.97}", NULL));
   id = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
   /* Created once, kept after. */

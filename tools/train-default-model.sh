@@ -24,7 +24,7 @@ if [ ! -d "$sd" ]; then
   exit 1
 fi
 
-exec "$cli" train --out "$out" --model-version 1 --rounds 200 --max-depth 6 --eta 0.1 \
+exec "$cli" train --out "$out" --model-version 1 --rounds 80 --max-depth 4 --eta 0.2 --balance-inputs \
   --validate "$data/slips-dataset/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled" \
   "$sd/001-zeek-scenario-malicious/labeled-conn.log" \
   "$sd/008-zeek-mixed/data/conn.log.labeled" \

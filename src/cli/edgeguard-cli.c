@@ -22,6 +22,9 @@ static const Subcommand subcommands[] = {
   { "evaluate", eg_cli_evaluate_main, "Measure a model on labeled flows it did not train on" },
   { "upload",  eg_cli_upload_main,  "Send labeled flows from the database to Kafka" },
   { "status",  eg_cli_status_main,  "Show flows by label and the upload outbox" },
+  { "label",   eg_cli_label_main,   "Relabel flows by uid, filter or rules; undo; history" },
+  { "export",  eg_cli_export_main,  "Write stored flows or alerts as Zeek TSV, JSON lines or CSV" },
+  { "import",  eg_cli_import_main,  "Read labeled conn.log or binetflow files into the database" },
 };
 
 void

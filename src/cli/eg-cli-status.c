@@ -42,14 +42,25 @@ eg_cli_status_main (int    argc,
 {
   g_autofree char *db_path = NULL;
   g_autofree char *config_path = NULL;
+  gboolean prune = FALSE;
+  int max_age_days = -1;
+  gint64 max_bytes = -1;
   GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path,
       "Database (default: from the configuration, else $XDG_DATA_HOME/edgeguard/edgeguard.db)",
       "PATH" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration key file", "FILE" },
+    { "prune", 'p', 0, G_OPTION_ARG_NONE, &prune,
+      "First apply the retention of the configuration ([store] retention-days, "
+      "retention-bytes) or of the two options below", NULL },
+    { "max-age-days", 0, 0, G_OPTION_ARG_INT, &max_age_days,
+      "With --prune: drop flows older than DAYS", "DAYS" },
+    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_bytes, "With --prune: keep the database "
+      "under BYTES", "BYTES" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— show what the database holds");
+  g_autoptr(EgConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(EgStore) store = NULL;
   g_autoptr(GArray) counts = NULL;
@@ -58,15 +69,45 @@ eg_cli_status_main (int    argc,
 
   g_option_context_set_summary (context,
     "Counts flows by label, and shows the upload outbox: rows pending, rows\n"
-    "acknowledged by Kafka and the time of the last acknowledgement.");
+    "acknowledged by Kafka and the time of the last acknowledgement.\n\n"
+    "--prune drops the oldest flows first; labeled flows that are not uploaded\n"
+    "yet are kept, and the count of those is printed.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       eg_cli_error ("%s", error->message);
       return 2;
     }
-  if (!(store = eg_cli_open_store (db_path, config_path, NULL, &error))
-      || (total = eg_store_count_flows (store, &error)) < 0
+  if (!(store = eg_cli_open_store (db_path, config_path, &config, &error)))
+    {
+      eg_cli_error ("%s", error->message);
+      return 1;
+    }
+  if (prune)
+    {
+      double max_age = (max_age_days >= 0 ? (guint) max_age_days : config->retention_days) * 86400.0;
+      guint64 size = max_bytes >= 0 ? (guint64) max_bytes : config->retention_bytes;
+      guint64 n_deleted = 0, n_kept = 0;
+
+      if (max_age == 0 && size == 0)
+        {
+          eg_cli_error ("--prune: no retention is configured; set [store] retention-days or "
+                        "retention-bytes, or give --max-age-days or --max-size");
+          return 2;
+        }
+      if (!eg_store_prune (store, g_get_real_time () / 1e6, max_age, size, &n_deleted, &n_kept,
+                           &error))
+        {
+          eg_cli_error ("%s", error->message);
+          return 1;
+        }
+      printf ("Pruned:    %" G_GUINT64_FORMAT " flows deleted", n_deleted);
+      if (n_kept)
+        printf ("; %" G_GUINT64_FORMAT " labeled flows kept because they are not uploaded yet "
+                "(run edgeguard-cli upload)", n_kept);
+      printf ("\n");
+    }
+  if ((total = eg_store_count_flows (store, &error)) < 0
       || !(counts = eg_store_count_by_label (store, &error))
       || !eg_store_get_outbox_counts (store, &outbox, &error))
     {

@@ -29,6 +29,7 @@ eg_cli_train_main (int    argc,
   g_auto(GStrv) validate = NULL;
   int rounds = 200, depth = 6, version = 0;
   double eta = 0.1, threshold = 0.5;
+  gboolean balance_inputs = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "Model to write (MODEL.json or MODEL.ubj; the sidecar MODEL.meta.json goes beside it)", "MODEL" },
@@ -41,6 +42,8 @@ eg_cli_train_main (int    argc,
     { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "Learning rate (0.1)", "X" },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
       "Score from which a flow is labeled malicious (0.5)", "X" },
+    { "balance-inputs", 0, 0, G_OPTION_ARG_NONE, &balance_inputs,
+      "Weight each input's malicious and benign flows equally, whatever their numbers", NULL },
     { "model-version", 0, 0, G_OPTION_ARG_INT, &version,
       "Version id to record (default: the time of training)", "N" },
     { NULL }
@@ -51,6 +54,7 @@ eg_cli_train_main (int    argc,
   g_autoptr(EgModel) model = NULL;
   g_autoptr(JsonObject) summary = NULL;
   EgTrainParams params;
+  g_autofree float *weights = NULL;
 
   g_option_context_set_summary (context,
     "Trains the XGBoost flow model from labeled Zeek conn.log files (label\n"
@@ -67,6 +71,12 @@ eg_cli_train_main (int    argc,
     {
       eg_cli_error ("give --out MODEL and at least one labeled INPUT (or --db); "
                     "see “edgeguard-cli train --help”");
+      return 2;
+    }
+  if (!g_str_has_suffix (out, ".json") && !g_str_has_suffix (out, ".ubj"))
+    {
+      eg_cli_error ("name the model MODEL.json or MODEL.ubj (XGBoost picks the format "
+                    "from the extension), not “%s”", out);
       return 2;
     }
   if (rounds < 1 || depth < 1 || !(eta > 0 && eta <= 1) || !(threshold > 0 && threshold < 1))
@@ -96,6 +106,8 @@ eg_cli_train_main (int    argc,
   printf ("\n");
 
   eg_train_params_init (&params);
+  if (balance_inputs)
+    params.weights = weights = eg_training_set_balanced_weights (set);
   params.rounds = rounds;
   params.max_depth = depth;
   params.eta = eta;
@@ -113,6 +125,7 @@ eg_cli_train_main (int    argc,
   json_object_set_int_member (summary, "rounds", rounds);
   json_object_set_int_member (summary, "max_depth", depth);
   json_object_set_double_member (summary, "eta", eta);
+  json_object_set_boolean_member (summary, "balance_inputs", balance_inputs);
 
   {
     g_autofree float *scores = g_new (float, MAX (eg_training_set_get_n_rows (set), 1));

@@ -28,5 +28,9 @@ EgStore *eg_cli_open_store (const char  *db_path,
                             const char  *config_path,
                             EgConfig   **out_config,
                             GError     **error);
+/* A unix time or an ISO 8601 date (UTC unless it says otherwise). */
+gboolean eg_cli_parse_time (const char  *text,
+                            double      *ts,
+                            GError     **error);
 
 G_END_DECLS

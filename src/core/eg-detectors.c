@@ -3,6 +3,7 @@
 
 #include "eg-detectors.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,10 @@
 #include "eg-error.h"
 
 #define ONCE_MAX 200000
+
+static guint    once_hash  (gconstpointer p);
+static gboolean once_equal (gconstpointer a,
+                            gconstpointer b);
 
 static const EgDetectorInfo * const detectors[] = {
   &eg_detector_port_scan_horizontal,
@@ -107,7 +112,7 @@ eg_detectors_new (const EgConfig *config,
   ds->config = eg_config_copy (config);
   ds->ipinfo = ipinfo;
   ds->model_threshold = config->model_threshold > 0 ? config->model_threshold : 0.5;
-  ds->once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -271,6 +276,29 @@ eg_detectors_emit (EgDetectors *ds,
     eg_alert_free (alert);
 }
 
+typedef struct {
+  EgScanKey   key;
+  const char *detector;  /* interned by the caller's literal: compared by address */
+  double      last;
+} OnceEntry;
+
+static guint
+once_hash (gconstpointer p)
+{
+  const OnceEntry *e = p;
+
+  return eg_hash_bytes (&e->key, sizeof e->key) ^ g_direct_hash (e->detector);
+}
+
+static gboolean
+once_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const OnceEntry *x = a, *y = b;
+
+  return x->detector == y->detector && memcmp (&x->key, &y->key, sizeof x->key) == 0;
+}
+
 gboolean
 eg_detectors_once (EgDetectors  *ds,
                    const char   *detector,
@@ -280,20 +308,29 @@ eg_detectors_once (EgDetectors  *ds,
                    guint8        proto,
                    double        ts)
 {
-  char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN];
-  g_autofree char *key = g_strdup_printf ("%s|%s|%s|%u|%u", detector,
-                                          eg_addr_to_string (src, a),
-                                          dst && dst->family ? eg_addr_to_string (dst, b) : "-",
-                                          dport, proto);
-  double *last = g_hash_table_lookup (ds->once, key);
+  OnceEntry probe;
+  OnceEntry *entry;
 
-  if (last && ts - *last < ds->config->detection_window && ts >= *last)
+  memset (&probe, 0, sizeof probe);
+  probe.key.src = *src;
+  if (dst)
+    probe.key.dst = *dst;
+  probe.key.port = dport;
+  probe.key.proto = proto;
+  probe.detector = g_intern_string (detector);
+  entry = g_hash_table_lookup (ds->once, &probe);
+  /* Flows come in end order, so a later one may have started earlier:
+   * "within the window" goes both ways. */
+  if (entry && fabs (ts - entry->last) < ds->config->detection_window)
     return FALSE;
-  if (g_hash_table_size (ds->once) >= ONCE_MAX)
-    g_hash_table_remove_all (ds->once);
-  last = g_new (double, 1);
-  *last = ts;
-  g_hash_table_insert (ds->once, g_steal_pointer (&key), last);
+  if (entry == NULL)
+    {
+      if (g_hash_table_size (ds->once) >= ONCE_MAX)
+        g_hash_table_remove_all (ds->once);
+      entry = g_memdup2 (&probe, sizeof probe);
+      g_hash_table_add (ds->once, entry);
+    }
+  entry->last = MAX (entry->last, ts);
   return TRUE;
 }
 
@@ -361,15 +398,33 @@ struct _EgScanTable {
   guint64     n_gets;
 };
 
+guint
+eg_hash_bytes (const void *data,
+               gsize       len)
+{
+  const guint8 *b = data;
+  guint64 h = 0x9e3779b97f4a7c15ull ^ len;
+  gsize i = 0;
+
+  /* Word at a time: detectors hash keys for most flows. */
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, b + i, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+  for (; i < len; i++)
+    h = (h ^ b[i]) * 0x100000001b3ull;
+  return (guint) (h ^ (h >> 29));
+}
+
 static guint
 bytes_hash (const guint8 *b,
             gsize         len)
 {
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+  return eg_hash_bytes (b, len);
 }
 
 static guint
@@ -403,8 +458,8 @@ scan_state_free (gpointer p)
 {
   EgScanState *state = p;
 
-  g_hash_table_unref (state->distinct);
-  g_ptr_array_unref (state->uids);
+  g_clear_pointer (&state->distinct, g_hash_table_unref);
+  g_array_unref (state->uids);
   g_free (state);
 }
 
@@ -432,8 +487,9 @@ scan_state_reset (EgScanState *state,
                   double       ts,
                   guint        first_threshold)
 {
-  g_hash_table_remove_all (state->distinct);
-  g_ptr_array_set_size (state->uids, 0);
+  g_clear_pointer (&state->distinct, g_hash_table_unref);
+  state->n_distinct = 0;
+  g_array_set_size (state->uids, 0);
   state->start = ts;
   state->last = ts;
   state->pkts = 0;
@@ -467,8 +523,7 @@ eg_scan_table_get (EgScanTable     *table,
   if (state == NULL)
     {
       state = g_new0 (EgScanState, 1);
-      state->distinct = g_hash_table_new_full (addr_value_hash, addr_value_equal, g_free, NULL);
-      state->uids = g_ptr_array_new_with_free_func (g_free);
+      state->uids = g_array_new (FALSE, FALSE, sizeof (EgUid));
       scan_state_reset (state, ts, first_threshold);
       g_hash_table_insert (table->states, g_memdup2 (key, sizeof *key), state);
     }
@@ -489,17 +544,37 @@ eg_scan_state_add (EgScanState  *state,
   if (ts > state->last)
     state->last = ts;
   if (uid && uid[0] && state->uids->len < EG_SCAN_MAX_UIDS)
-    g_ptr_array_add (state->uids, g_strdup (uid));
-  if (g_hash_table_contains (state->distinct, value))
+    {
+      EgUid u;
+
+      g_strlcpy (u.s, uid, sizeof u.s);
+      g_array_append_val (state->uids, u);
+    }
+  if (state->distinct == NULL)
+    {
+      for (guint i = 0; i < state->n_distinct; i++)
+        if (memcmp (&state->few[i], value, sizeof *value) == 0)
+          return FALSE;
+      if (state->n_distinct < EG_SCAN_FEW)
+        {
+          state->few[state->n_distinct++] = *value;
+          return TRUE;
+        }
+      state->distinct = g_hash_table_new_full (addr_value_hash, addr_value_equal, g_free, NULL);
+      for (guint i = 0; i < EG_SCAN_FEW; i++)
+        g_hash_table_add (state->distinct, g_memdup2 (&state->few[i], sizeof *value));
+    }
+  else if (g_hash_table_contains (state->distinct, value))
     return FALSE;
   g_hash_table_add (state->distinct, g_memdup2 (value, sizeof *value));
+  state->n_distinct++;
   return TRUE;
 }
 
 gboolean
 eg_scan_state_crossed (EgScanState *state)
 {
-  if (g_hash_table_size (state->distinct) < state->next_threshold)
+  if (state->n_distinct < state->next_threshold)
     return FALSE;
   state->next_threshold *= 10;
   return TRUE;
@@ -515,9 +590,9 @@ eg_scan_port_value (EgAddr  *value,
 }
 
 void
-eg_alert_add_uids (EgAlert   *alert,
-                   GPtrArray *uids)
+eg_alert_add_uids (EgAlert *alert,
+                   GArray  *uids)
 {
   for (guint i = 0; i < uids->len; i++)
-    eg_alert_add_uid (alert, uids->pdata[i]);
+    eg_alert_add_uid (alert, g_array_index (uids, EgUid, i).s);
 }

@@ -320,11 +320,21 @@ static guint
 counter_key_hash (gconstpointer p)
 {
   const guint8 *b = p;
-  guint32 h = 2166136261u;
+  guint64 h = 0x9e3779b97f4a7c15ull;
+  gsize i = 0;
 
-  for (gsize i = 0; i < sizeof (CounterKey); i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+  /* Word at a time: this runs several times per flow. */
+  for (; i + 8 <= sizeof (CounterKey); i += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, b + i, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+  for (; i < sizeof (CounterKey); i++)
+    h = (h ^ b[i]) * 0x100000001b3ull;
+  return (guint) (h ^ (h >> 29));
 }
 
 static gboolean
@@ -406,12 +416,13 @@ counter_drop_if_empty (EgFeatureContext *ctx,
 
 static void
 window_add (EgFeatureContext  *ctx,
-            const WindowEntry *e)
+            const WindowEntry *e,
+            Counter          **out)
 {
-  Counter *src = counter_get (ctx, KEY_SRC, e, TRUE);
-  Counter *pair = counter_get (ctx, KEY_PAIR, e, TRUE);
-  Counter *sdp = counter_get (ctx, KEY_SRC_DPORT, e, TRUE);
-  Counter *triple = counter_get (ctx, KEY_TRIPLE, e, TRUE);
+  Counter *src = out[KEY_SRC] = counter_get (ctx, KEY_SRC, e, TRUE);
+  Counter *pair = out[KEY_PAIR] = counter_get (ctx, KEY_PAIR, e, TRUE);
+  Counter *sdp = out[KEY_SRC_DPORT] = counter_get (ctx, KEY_SRC_DPORT, e, TRUE);
+  Counter *triple = out[KEY_TRIPLE] = counter_get (ctx, KEY_TRIPLE, e, TRUE);
 
   if (triple->conns++ == 0)
     {
@@ -476,6 +487,7 @@ eg_features_compute (EgFeatureContext *ctx,
 {
   WindowEntry e = { 0 };
   Counter *src, *pair, *sdp, *triple;
+  Counter *counters[4];
 
   compute_flow (flow, row);
 
@@ -493,17 +505,36 @@ eg_features_compute (EgFeatureContext *ctx,
     ctx->now = e.ts;
   while (ctx->len > 0 && ctx->ring[ctx->head].ts < ctx->now - ctx->window)
     window_pop (ctx);
+
+  /* An interim update of a flow that goes on is not another connection:
+   * it reads the context without adding to it. */
+  if (flow->flags & EG_FLOW_INTERIM)
+    {
+      src = counter_get (ctx, KEY_SRC, &e, FALSE);
+      pair = counter_get (ctx, KEY_PAIR, &e, FALSE);
+      sdp = counter_get (ctx, KEY_SRC_DPORT, &e, FALSE);
+      triple = counter_get (ctx, KEY_TRIPLE, &e, FALSE);
+      row[EG_FEAT_SRC_CONNS] = src ? src->conns : 0;
+      row[EG_FEAT_SRC_DISTINCT_DSTS] = src ? src->distinct_a : 0;
+      row[EG_FEAT_SRC_DISTINCT_DPORTS] = src ? src->distinct_b : 0;
+      row[EG_FEAT_SRC_NOT_ESTABLISHED_SHARE] = src ? (float) src->not_established / src->conns : NAN;
+      row[EG_FEAT_PAIR_CONNS] = pair ? pair->conns : 0;
+      row[EG_FEAT_PAIR_DISTINCT_DPORTS] = pair ? pair->distinct_a : 0;
+      row[EG_FEAT_PAIR_NOT_ESTABLISHED_SHARE] = pair ? (float) pair->not_established / pair->conns : NAN;
+      row[EG_FEAT_PAIR_DPORT_CONNS] = triple ? triple->conns : 0;
+      row[EG_FEAT_SRC_DPORT_DISTINCT_DSTS] = sdp ? sdp->distinct_a : 0;
+      return;
+    }
+
   if (ctx->len == ctx->max_entries)
     window_pop (ctx);
-
   ctx->ring[(ctx->head + ctx->len) % ctx->max_entries] = e;
   ctx->len++;
-  window_add (ctx, &e);
-
-  src = counter_get (ctx, KEY_SRC, &e, FALSE);
-  pair = counter_get (ctx, KEY_PAIR, &e, FALSE);
-  sdp = counter_get (ctx, KEY_SRC_DPORT, &e, FALSE);
-  triple = counter_get (ctx, KEY_TRIPLE, &e, FALSE);
+  window_add (ctx, &e, counters);
+  src = counters[KEY_SRC];
+  pair = counters[KEY_PAIR];
+  sdp = counters[KEY_SRC_DPORT];
+  triple = counters[KEY_TRIPLE];
 
   row[EG_FEAT_SRC_CONNS] = src->conns;
   row[EG_FEAT_SRC_DISTINCT_DSTS] = src->distinct_a;

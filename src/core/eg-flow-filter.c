@@ -471,7 +471,8 @@ match (const Node   *node,
     case NODE_UID: return node->str && strcmp (flow->uid, node->str) == 0;
     case NODE_SOURCE: return flow->label_source == node->lo;
     case NODE_STATE: return flow->conn_state == node->lo;
-    case NODE_SCORE: return compare (flow->score, node->op, node->value);
+    /* In the score's own precision: "score = 0.93" means the float 0.93. */
+    case NODE_SCORE: return compare (flow->score, node->op, (float) node->value);
     case NODE_DURATION: return compare (flow->duration, node->op, node->value);
     case NODE_BYTES:
       return compare ((double) flow->orig_bytes + flow->resp_bytes, node->op, node->value);

@@ -22,6 +22,8 @@ struct _EgModel {
   guint            n_features;
   JsonObject      *training;
   JsonObject      *metrics;
+  char            *sha256;      /* of the model file, from the sidecar */
+  guint            n_threads;   /* last nthread given to XGBoost; 0: its default */
 };
 
 void
@@ -63,6 +65,7 @@ eg_model_unref (EgModel *model)
   if (model->booster)
     XGBoosterFree (model->booster);
   g_free (model->schema_id);
+  g_free (model->sha256);
   g_clear_pointer (&model->training, json_object_unref);
   g_clear_pointer (&model->metrics, json_object_unref);
   g_free (model);
@@ -168,6 +171,7 @@ read_sidecar (EgModel    *model,
     }
 
   model->version = (guint32) json_object_get_int_member_with_default (obj, "version", 0);
+  model->sha256 = g_strdup (json_object_get_string_member_with_default (obj, "model_sha256", NULL));
   model->threshold = json_object_get_double_member_with_default (obj, "threshold", 0.5);
   if (!(model->threshold > 0 && model->threshold < 1))
     model->threshold = 0.5;
@@ -213,12 +217,33 @@ eg_model_load (const char *path,
                    "of another kind; retrain with “edgeguard-cli train”", path);
       return NULL;
     }
+  model = model_new (NULL);
+  if (!read_sidecar (model, path, error))
+    return NULL;
+
+  /* XGBoost's parsers trust their input (a damaged UBJ array length reads
+   * out of bounds), so a file must be the one its sidecar describes before
+   * XGBoost sees it. */
+  {
+    g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                        (const guchar *) contents, len);
+
+    if (model->sha256 == NULL || g_ascii_strcasecmp (sum, model->sha256) != 0)
+      {
+        g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                     "The model “%s” is damaged or was changed: its SHA-256 is not the one "
+                     "its sidecar records; retrain with “edgeguard-cli train” or copy both "
+                     "files again", path);
+        return NULL;
+      }
+  }
+
   if (XGBoosterCreate (NULL, 0, &booster) != 0)
     {
       set_xgb_error (error, EG_ERROR_FAILED, "Cannot create an XGBoost booster");
       return NULL;
     }
-  model = model_new (booster);
+  model->booster = booster;
   if (XGBoosterLoadModelFromBuffer (booster, contents, len) != 0)
     {
       g_autofree char *msg = xgb_last_error ();
@@ -228,8 +253,6 @@ eg_model_load (const char *path,
                    "retrain with “edgeguard-cli train”", path, msg);
       return NULL;
     }
-  if (!read_sidecar (model, path, error))
-    return NULL;
   if (XGBoosterGetNumFeature (booster, &n_features) != 0 || n_features != EG_N_FEATURES)
     {
       g_set_error (error, EG_ERROR, EG_ERROR_SCHEMA_MISMATCH,
@@ -260,6 +283,8 @@ sidecar_to_json (EgModel    *model,
   json_builder_add_int_value (b, model->version);
   json_builder_set_member_name (b, "model_file");
   json_builder_add_string_value (b, base);
+  json_builder_set_member_name (b, "model_sha256");
+  json_builder_add_string_value (b, model->sha256);
   json_builder_set_member_name (b, "saved");
   json_builder_add_string_value (b, created);
   json_builder_set_member_name (b, "threshold");
@@ -321,6 +346,15 @@ eg_model_save (EgModel    *model,
                    "Cannot write the model “%s”: %s", path, msg);
       return FALSE;
     }
+  {
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    if (!g_file_get_contents (path, &contents, &len, error))
+      return FALSE;
+    g_free (model->sha256);
+    model->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  }
   root = sidecar_to_json (model, path);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
@@ -373,7 +407,12 @@ eg_model_train (const float         *rows,
     }
   if (XGDMatrixSetFloatInfo (dmat, "label", labels, n_rows) != 0)
     goto fail;
-  if (params->balance)
+  if (params->weights)
+    {
+      if (XGDMatrixSetFloatInfo (dmat, "weight", params->weights, n_rows) != 0)
+        goto fail;
+    }
+  else if (params->balance)
     {
       /* Some captures are nearly all malicious: equal class weight keeps the
        * model from learning "everything is malicious". */
@@ -487,9 +526,15 @@ void
 eg_model_set_n_threads (EgModel *model,
                         guint    n_threads)
 {
-  g_autofree char *value = g_strdup_printf ("%u", n_threads);
+  g_autofree char *value = NULL;
 
+  /* Setting a parameter while another thread predicts is a race: only
+   * change what needs changing (scorers all ask for 1). */
+  if (model->n_threads == n_threads)
+    return;
+  value = g_strdup_printf ("%u", n_threads);
   XGBoosterSetParam (model->booster, "nthread", value);
+  model->n_threads = n_threads;
 }
 
 static gboolean
@@ -575,14 +620,17 @@ eg_model_explain (EgModel        *model,
   const bst_ulong *shape = NULL;
   bst_ulong dim = 0;
 
-  /* In-place prediction has no contributions: go through a DMatrix. */
+  /* In-place prediction has no contributions: go through a DMatrix. Type 3
+   * is Saabas' path attribution: like SHAP it sums to the margin, at a
+   * fraction of TreeSHAP's cost, which matters when a burst of alerts
+   * each asks why. */
   if (XGDMatrixCreateFromMat (row, 1, model->n_features, NAN, &dmat) != 0)
     {
       set_xgb_error (error, EG_ERROR_FAILED, "Cannot build a matrix for the explanation");
       return 0;
     }
   if (XGBoosterPredictFromDMatrix (model->booster, dmat,
-                                   "{\"type\":2,\"training\":false,\"iteration_begin\":0,"
+                                   "{\"type\":3,\"training\":false,\"iteration_begin\":0,"
                                    "\"iteration_end\":0,\"strict_shape\":false}",
                                    &shape, &dim, &out) != 0)
     {

@@ -40,6 +40,7 @@ typedef struct {
   guint   n_threads;    /* 0: XGBoost's default */
   gboolean balance;     /* weight classes to equal total weight: TRUE */
   guint   seed;
+  const float *weights; /* per row; overrides balance (NULL: none given) */
 } EgTrainParams;
 
 typedef struct {
@@ -83,7 +84,8 @@ void         eg_model_set_training       (EgModel             *model,
                                           JsonObject          *training);
 void         eg_model_set_metrics        (EgModel             *model,
                                           const EgMetrics     *metrics);
-/* Threads XGBoost may use for one predict call; the scorer uses 1. */
+/* Threads XGBoost may use for one predict call; the scorer uses 1. Call it
+ * before the model is shared between threads. */
 void         eg_model_set_n_threads      (EgModel             *model,
                                           guint                n_threads);
 
@@ -94,7 +96,8 @@ gboolean     eg_model_predict            (EgModel             *model,
                                           float               *scores,
                                           GError             **error);
 /* The n_top features that moved this row's score most (XGBoost's per-feature
- * contributions), largest first. Returns how many were written. */
+ * contributions, approximated by path attribution; they add up, with the
+ * bias, to the row's margin), largest first. Returns how many were written. */
 guint        eg_model_explain            (EgModel             *model,
                                           const float         *row,
                                           EgContribution      *top,

@@ -10,6 +10,7 @@
 #include "eg-ipinfo.h"
 
 #define CONTEXT_MAX_ENTRIES (1u << 20)
+#define MAX_EXPLAINED_PER_BATCH 4
 
 struct _EgScorer {
   EgConfig         *config;
@@ -174,6 +175,7 @@ eg_scorer_process (EgScorer  *scorer,
   g_autoptr(GError) error = NULL;
   gboolean scored = FALSE;
   double threshold = 0.5;
+  guint n_explained = 0;
 
   if (n_flows == 0)
     return;
@@ -223,8 +225,13 @@ eg_scorer_process (EgScorer  *scorer,
         {
           EgAlert *alert = alerts_out->pdata[k];
 
-          if (scored && g_strcmp0 (alert->detector, "ml-flow") == 0)
-            explain_alert (model, scorer->rows + (gsize) i * EG_N_FEATURES, alert);
+          /* A flood of new sources must not buy a flood of explanations. */
+          if (scored && n_explained < MAX_EXPLAINED_PER_BATCH
+              && g_strcmp0 (alert->detector, "ml-flow") == 0)
+            {
+              explain_alert (model, scorer->rows + (gsize) i * EG_N_FEATURES, alert);
+              n_explained++;
+            }
         }
     }
 }

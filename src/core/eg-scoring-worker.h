@@ -2,7 +2,9 @@
 /* eg-scoring-worker.h: the scoring thread. Flows queue in a bounded queue; a
  * batch closes when it reaches EG_SCORING_BATCH flows or when its oldest
  * flow has waited EG_SCORING_MAX_DELAY_MS, so a busy link is scored in big
- * batches and a quiet one without delay. */
+ * batches and a quiet one without delay. 2 ms keeps a flow's way from its
+ * end to its score under 10 ms even at the p99 (bench/score-bench); at
+ * 10,000 flows/s that is batches of ~20, a per-call cost XGBoost shrugs off. */
 #pragma once
 
 #include <glib.h>
@@ -13,7 +15,7 @@
 G_BEGIN_DECLS
 
 #define EG_SCORING_BATCH        1024
-#define EG_SCORING_MAX_DELAY_MS 5
+#define EG_SCORING_MAX_DELAY_MS 2
 
 typedef struct _EgScoringWorker EgScoringWorker;
 

@@ -14,6 +14,10 @@
 #define IDLE_POLL_MS      200
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
+/* Rows behind the read cursor (re-queued, or failed and retried) are found
+ * by starting over: when nothing is in flight, or this often. */
+#define RESCAN_INTERVAL   (2 * G_TIME_SPAN_SECOND)
+#define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
 
 struct _EgSender {
   GObject       parent_instance;
@@ -31,6 +35,8 @@ struct _EgSender {
   GArray       *acked_ids;
   GArray       *acked_generations;
   gint64        cursor;
+  gint64        last_rescan;      /* monotonic µs */
+  gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
   guint         backoff_ms;
 
@@ -70,23 +76,29 @@ static void
 append_json_string (GString    *out,
                     const char *str)
 {
+  const char *run = str;
+
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) str; *p; p++)
+  /* Runs of plain characters go in one copy: this is the upload's hot path. */
+  for (const char *p = str; *p; p++)
     {
-      switch (*p)
+      guchar c = *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
         {
         case '"': g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
         case '\n': g_string_append (out, "\\n"); break;
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
+        default: g_string_append_printf (out, "\\u%04x", c); break;
         }
     }
+  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
@@ -130,8 +142,41 @@ append_uint_field (GString    *out,
                    const char *key,
                    guint64     value)
 {
+  char buf[24], *p = buf + sizeof buf;
+
   append_key (out, key);
-  g_string_append_printf (out, "%" G_GUINT64_FORMAT, value);
+  /* printf is most of the cost of a message otherwise. */
+  do
+    *--p = '0' + value % 10;
+  while ((value /= 10) > 0);
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
+/* "%.6f" without printf, which is most of a message's cost otherwise. */
+static void
+append_fixed6_field (GString    *out,
+                     const char *key,
+                     double      value)
+{
+  guint64 us, frac;
+  char buf[32], *p = buf + sizeof buf;
+
+  if (!(value >= 0 && value < 1e12))
+    {
+      append_double_field (out, key, value, "%.6f");
+      return;
+    }
+  append_key (out, key);
+  us = (guint64) (value * 1e6 + 0.5);
+  frac = us % 1000000;
+  us /= 1000000;
+  for (int i = 0; i < 6; i++, frac /= 10)
+    *--p = '0' + frac % 10;
+  *--p = '.';
+  do
+    *--p = '0' + us % 10;
+  while ((us /= 10) > 0);
+  g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
 static void
@@ -165,7 +210,7 @@ eg_kafka_message_append (GString      *out,
 
   append_uint_field (obj, "schema", EG_KAFKA_SCHEMA_VERSION);
   append_string_field (obj, "sensor_id", sensor_id);
-  append_double_field (obj, "ts", flow->ts, "%.6f");
+  append_fixed6_field (obj, "ts", flow->ts);
   append_string_field (obj, "uid", flow->uid);
   append_string_field (obj, "id.orig_h", eg_addr_to_string (&flow->orig_h, addr));
   append_uint_field (obj, "id.orig_p", flow->orig_p);
@@ -174,7 +219,7 @@ eg_kafka_message_append (GString      *out,
   append_string_field (obj, "proto", eg_proto_to_string (flow->proto));
   append_uint_field (obj, "ip_proto", flow->proto);
   append_string_field (obj, "service", flow->service);
-  append_double_field (obj, "duration", flow->duration, "%.6f");
+  append_fixed6_field (obj, "duration", flow->duration);
   append_uint_field (obj, "orig_bytes", flow->orig_bytes);
   append_uint_field (obj, "resp_bytes", flow->resp_bytes);
   append_string_field (obj, "conn_state", eg_conn_state_to_string (flow->conn_state));
@@ -460,7 +505,7 @@ commit_acked (EgSender *sender)
       if (!eg_store_flush (sender->store, &error))
         {
           /* They stay pending and go out again: a duplicate, never a loss. */
-          g_warning ("Marking uploaded flows sent: %s", error->message);
+          g_message ("Marking uploaded flows sent: %s", error->message);
           g_clear_error (&error);
         }
       for (guint i = 0; i < sender->acked_ids->len; i++)
@@ -469,6 +514,12 @@ commit_acked (EgSender *sender)
       g_array_set_size (sender->acked_generations, 0);
     }
 
+  /* Counting reads the outbox: a few times a second, and at once when
+   * nothing is in flight (the caller waits for "drained"). */
+  if (g_hash_table_size (sender->in_flight) > 0
+      && g_get_monotonic_time () - sender->last_count < COUNT_INTERVAL)
+    return;
+  sender->last_count = g_get_monotonic_time ();
   if (eg_store_get_outbox_counts (sender->store, &counts, NULL))
     {
       pending = counts.pending;
@@ -506,9 +557,15 @@ produce_pending (EgSender *sender)
       set_state (sender, EG_SENDER_STATE_RETRYING, error->message);
       return 0;
     }
-  /* At the end, start over: rows may have been re-queued behind us. */
-  sender->cursor = rows->len < READ_BATCH ? 0
-                   : g_array_index (rows, EgOutboxRow, rows->len - 1).flow_id;
+  if (rows->len > 0)
+    sender->cursor = g_array_index (rows, EgOutboxRow, rows->len - 1).flow_id;
+  if (rows->len < READ_BATCH
+      && (g_hash_table_size (sender->in_flight) == 0
+          || g_get_monotonic_time () - sender->last_rescan > RESCAN_INTERVAL))
+    {
+      sender->cursor = 0;
+      sender->last_rescan = g_get_monotonic_time ();
+    }
 
   for (guint i = 0; i < rows->len && !g_atomic_int_get (&sender->stopping); i++)
     {

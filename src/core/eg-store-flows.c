@@ -19,7 +19,7 @@ bind_addr (sqlite3_stmt *stmt,
   if (addr->family == 0)
     sqlite3_bind_null (stmt, col);
   else
-    sqlite3_bind_blob (stmt, col, addr->bytes, eg_addr_len (addr), SQLITE_TRANSIENT);
+    sqlite3_bind_blob (stmt, col, addr->bytes, eg_addr_len (addr), SQLITE_STATIC);
 }
 
 static void
@@ -43,7 +43,7 @@ bind_text_or_null (sqlite3_stmt *stmt,
                    const char   *text)
 {
   if (text && *text)
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, col);
 }
@@ -68,6 +68,7 @@ column_copy (sqlite3_stmt *stmt,
   g_strlcpy (buf, text ? text : "", size);
 }
 
+/* Binds without copying: flow must outlive the statement's next step. */
 void
 eg_store_bind_flow (sqlite3_stmt *stmt,
                     int           first,
@@ -75,7 +76,7 @@ eg_store_bind_flow (sqlite3_stmt *stmt,
 {
   int c = first;
 
-  sqlite3_bind_text (stmt, c++, flow->uid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, c++, flow->uid, -1, SQLITE_STATIC);
   sqlite3_bind_double (stmt, c++, flow->ts);
   sqlite3_bind_double (stmt, c++, flow->duration);
   bind_addr (stmt, c++, &flow->orig_h);
@@ -227,6 +228,55 @@ flows_job_free (gpointer data)
   g_free (job);
 }
 
+#define FLOW_VALUES \
+  "INSERT INTO flows (" EG_STORE_FLOW_COLUMNS ") VALUES (" \
+  "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " \
+  "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+
+static gboolean
+prepare_flow_statements (EgStore  *store,
+                         sqlite3  *db,
+                         GError  **error)
+{
+  /* A new flow is a plain insert, the common case and the fast one. */
+  const char *insert = FLOW_VALUES "ON CONFLICT (uid) DO NOTHING";
+  /* A flow seen before (an interim update, a re-import): the label follows
+   * precedence, everything else is the newest word. */
+  const char *upsert =
+    FLOW_VALUES
+    "ON CONFLICT (uid) DO UPDATE SET "
+    "ts = excluded.ts, duration = excluded.duration, orig_h = excluded.orig_h, "
+    "orig_p = excluded.orig_p, resp_h = excluded.resp_h, resp_p = excluded.resp_p, "
+    "proto = excluded.proto, service = excluded.service, "
+    "conn_state = excluded.conn_state, history = excluded.history, "
+    "orig_bytes = excluded.orig_bytes, resp_bytes = excluded.resp_bytes, "
+    "missed_bytes = excluded.missed_bytes, orig_pkts = excluded.orig_pkts, "
+    "orig_ip_bytes = excluded.orig_ip_bytes, resp_pkts = excluded.resp_pkts, "
+    "resp_ip_bytes = excluded.resp_ip_bytes, community_id = excluded.community_id, "
+    "origin = excluded.origin, flags = excluded.flags, country = excluded.country, "
+    "asn = excluded.asn, score = excluded.score, model_version = excluded.model_version, "
+    "stats = excluded.stats, "
+    "label = CASE WHEN excluded.label_source >= label_source "
+    "  THEN excluded.label ELSE label END, "
+    "detailed_label = CASE WHEN excluded.label_source >= label_source "
+    "  THEN excluded.detailed_label ELSE detailed_label END, "
+    "label_source = max (label_source, excluded.label_source) "
+    "RETURNING id, label, flags";
+
+  if (store->insert_flow)
+    return TRUE;
+  if (sqlite3_prepare_v3 (db, insert, -1, SQLITE_PREPARE_PERSISTENT, &store->insert_flow,
+                          NULL) != SQLITE_OK
+      || sqlite3_prepare_v3 (db, upsert, -1, SQLITE_PREPARE_PERSISTENT, &store->upsert_flow,
+                             NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, "preparing the flow insert");
+      g_clear_pointer (&store->insert_flow, sqlite3_finalize);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_flows_func (EgStore  *store,
                    sqlite3  *db,
@@ -234,41 +284,9 @@ insert_flows_func (EgStore  *store,
                    GError  **error)
 {
   FlowsJob *job = data;
-  sqlite3_stmt *stmt;
 
-  if (store->insert_flow == NULL)
-    {
-      /* The label follows precedence; everything else is the newest word. */
-      const char *sql =
-        "INSERT INTO flows (" EG_STORE_FLOW_COLUMNS ") VALUES ("
-        "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-        "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
-        "ON CONFLICT (uid) DO UPDATE SET "
-        "ts = excluded.ts, duration = excluded.duration, orig_h = excluded.orig_h, "
-        "orig_p = excluded.orig_p, resp_h = excluded.resp_h, resp_p = excluded.resp_p, "
-        "proto = excluded.proto, service = excluded.service, "
-        "conn_state = excluded.conn_state, history = excluded.history, "
-        "orig_bytes = excluded.orig_bytes, resp_bytes = excluded.resp_bytes, "
-        "missed_bytes = excluded.missed_bytes, orig_pkts = excluded.orig_pkts, "
-        "orig_ip_bytes = excluded.orig_ip_bytes, resp_pkts = excluded.resp_pkts, "
-        "resp_ip_bytes = excluded.resp_ip_bytes, community_id = excluded.community_id, "
-        "origin = excluded.origin, flags = excluded.flags, country = excluded.country, "
-        "asn = excluded.asn, score = excluded.score, model_version = excluded.model_version, "
-        "stats = excluded.stats, "
-        "label = CASE WHEN excluded.label_source >= label_source "
-        "  THEN excluded.label ELSE label END, "
-        "detailed_label = CASE WHEN excluded.label_source >= label_source "
-        "  THEN excluded.detailed_label ELSE detailed_label END, "
-        "label_source = max (label_source, excluded.label_source) "
-        "RETURNING id, label, flags";
-      if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &store->insert_flow,
-                              NULL) != SQLITE_OK)
-        {
-          eg_store_set_sqlite_error (error, store, db, "preparing the flow insert");
-          return FALSE;
-        }
-    }
-  stmt = store->insert_flow;
+  if (!prepare_flow_statements (store, db, error))
+    return FALSE;
 
   for (guint i = 0; i < job->n; i++)
     {
@@ -276,6 +294,7 @@ insert_flows_func (EgStore  *store,
       gint64 id;
       const char *label;
       guint32 flags;
+      int rc;
 
       if (flow->uid[0] == '\0')
         continue;
@@ -289,23 +308,47 @@ insert_flows_func (EgStore  *store,
               flow->label_source = EG_LABEL_SOURCE_RULE;
             }
         }
-      eg_store_bind_flow (stmt, 1, flow);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
+
+      eg_store_bind_flow (store->insert_flow, 1, flow);
+      rc = sqlite3_step (store->insert_flow);
+      sqlite3_reset (store->insert_flow);
+      if (rc != SQLITE_DONE)
         {
           eg_store_set_sqlite_error (error, store, db, "storing flows");
-          sqlite3_reset (stmt);
           return FALSE;
         }
-      id = sqlite3_column_int64 (stmt, 0);
-      label = (const char *) sqlite3_column_text (stmt, 1);
-      flags = sqlite3_column_int64 (stmt, 2);
+      if (sqlite3_changes (db) == 1)
+        {
+          id = sqlite3_last_insert_rowid (db);
+          label = flow->label;
+          flags = flow->flags;
+        }
+      else
+        {
+          sqlite3_stmt *stmt = store->upsert_flow;
+
+          eg_store_bind_flow (stmt, 1, flow);
+          if (sqlite3_step (stmt) != SQLITE_ROW)
+            {
+              eg_store_set_sqlite_error (error, store, db, "updating flows");
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          id = sqlite3_column_int64 (stmt, 0);
+          label = (const char *) sqlite3_column_text (stmt, 1);
+          flags = sqlite3_column_int64 (stmt, 2);
+          if (label && (flags & EG_FLOW_PORT_OF_INTEREST)
+              && !eg_store_update_outbox (store, db, id, label, flags, error))
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          sqlite3_reset (stmt);
+          continue;
+        }
       if (label && (flags & EG_FLOW_PORT_OF_INTEREST)
           && !eg_store_update_outbox (store, db, id, label, flags, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      sqlite3_reset (stmt);
+        return FALSE;
     }
   return TRUE;
 }
@@ -371,6 +414,41 @@ eg_store_query_flows (EgStore             *store,
     }
   if (rc != SQLITE_DONE)
     eg_store_set_sqlite_error (error, store, db, "querying flows");
+  sqlite3_finalize (stmt);
+  eg_store_unlock_reader (store);
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+eg_store_foreach_flow (EgStore             *store,
+                       const EgFlowFilter  *filter,
+                       double               from,
+                       double               to,
+                       EgStoreFlowFunc      func,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  sqlite3 *db = eg_store_lock_reader (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (db, "SELECT " EG_STORE_FLOW_COLUMNS " FROM flows "
+                      "WHERE ts >= ?1 AND (?2 <= 0 OR ts < ?2) ORDER BY ts, id", -1, &stmt, NULL);
+  sqlite3_bind_double (stmt, 1, from);
+  sqlite3_bind_double (stmt, 2, to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      EgFlow flow;
+
+      eg_store_read_flow (stmt, 0, &flow);
+      if (eg_flow_filter_match (filter, &flow) && !func (&flow, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    eg_store_set_sqlite_error (error, store, db, "reading flows");
   sqlite3_finalize (stmt);
   eg_store_unlock_reader (store);
   return rc == SQLITE_DONE;

@@ -444,7 +444,8 @@ eg_store_get_label_history (EgStore     *store,
 }
 
 typedef struct {
-  EgLabelRuleSet *rules;   /* the copy the writer will use */
+  EgLabelRuleSet *rules;   /* what to save */
+  const char     *text;    /* the same, for the writer's own copy */
 } RulesJob;
 
 static gboolean
@@ -479,9 +480,11 @@ set_rules_func (EgStore  *store,
       sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);
-  /* The writer thread is the only user of store->rules. */
+  /* The writer thread is the only user of store->rules. A job may run twice
+   * (see run_jobs): each run makes its own copy. */
   g_clear_pointer (&store->rules, eg_label_rule_set_free);
-  store->rules = g_steal_pointer (&job->rules);
+  if (job->text)
+    store->rules = eg_label_rule_set_parse ("label rules", job->text, NULL);
   return TRUE;
 }
 
@@ -490,19 +493,16 @@ eg_store_set_label_rules (EgStore         *store,
                           EgLabelRuleSet  *rules,
                           GError         **error)
 {
-  RulesJob job = { NULL };
-  gboolean ok;
+  g_autofree char *text = NULL;
+  RulesJob job = { NULL, NULL };
 
   if (rules && eg_label_rule_set_get_n_rules (rules) > 0)
     {
-      g_autofree char *text = eg_label_rule_set_to_string (rules);
-      job.rules = eg_label_rule_set_parse ("label rules", text, error);
-      if (job.rules == NULL)
-        return FALSE;
+      text = eg_label_rule_set_to_string (rules);
+      job.rules = rules;
+      job.text = text;
     }
-  ok = eg_store_write_sync (store, set_rules_func, &job, error);
-  g_clear_pointer (&job.rules, eg_label_rule_set_free);
-  return ok;
+  return eg_store_write_sync (store, set_rules_func, &job, error);
 }
 
 EgLabelRuleSet *

@@ -13,13 +13,16 @@ eg_store_get_outbox_counts (EgStore         *store,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  sqlite3_prepare_v2 (db, "SELECT total (state = 0), total (state = 1), "
-                      "coalesce (max (sent_at), 0) FROM outbox", -1, &stmt, NULL);
+  /* Cheap enough to ask a few times a second: the pending count walks the
+   * partial index, the total counts pages, the time is kept aside. */
+  sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM outbox WHERE state = 0), "
+                      "(SELECT count (*) FROM outbox), "
+                      "(SELECT value FROM meta WHERE key = 'last_sent_at')", -1, &stmt, NULL);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       counts->pending = sqlite3_column_int64 (stmt, 0);
-      counts->sent = sqlite3_column_int64 (stmt, 1);
+      counts->sent = sqlite3_column_int64 (stmt, 1) - counts->pending;
       counts->last_sent_at = sqlite3_column_double (stmt, 2);
     }
   else
@@ -92,6 +95,7 @@ mark_sent_func (EgStore  *store,
   SentJob *job = data;
   sqlite3_stmt *stmt = NULL;
   double now = g_get_real_time () / 1e6;
+  int n_marked = 0;
 
   /* A row that changed while in flight keeps waiting: its new content
    * goes out again under the same key. */
@@ -108,9 +112,22 @@ mark_sent_func (EgStore  *store,
           sqlite3_finalize (stmt);
           return FALSE;
         }
+      n_marked += sqlite3_changes (db);
       sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);
+  if (n_marked == 0)
+    return TRUE;
+  sqlite3_prepare_v2 (db, "INSERT INTO meta (key, value) VALUES ('last_sent_at', ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", -1, &stmt, NULL);
+  sqlite3_bind_double (stmt, 1, now);
+  n_marked = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (n_marked != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "recording the upload time");
+      return FALSE;
+    }
   return TRUE;
 }
 

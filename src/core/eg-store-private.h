@@ -37,6 +37,7 @@ struct _EgStore {
 
   /* Writer-thread state */
   sqlite3_stmt    *insert_flow;
+  sqlite3_stmt    *upsert_flow;
   sqlite3_stmt    *upsert_outbox;
   sqlite3_stmt    *insert_alert;
   sqlite3_stmt    *insert_evidence;

@@ -95,6 +95,18 @@ gboolean    eg_store_query_flows        (EgStore             *store,
                                          guint                offset,
                                          GArray              *out_flows,
                                          GError             **error);
+/* Calls func for each flow of the query above without holding them all in
+ * memory; func returns FALSE to stop (the call still succeeds). Queries of
+ * other threads wait meanwhile; the writer does not. */
+typedef gboolean (*EgStoreFlowFunc) (const EgFlow *flow,
+                                     gpointer      user_data);
+gboolean    eg_store_foreach_flow       (EgStore             *store,
+                                         const EgFlowFilter  *filter,
+                                         double               from,
+                                         double               to,
+                                         EgStoreFlowFunc      func,
+                                         gpointer             user_data,
+                                         GError             **error);
 /* FALSE with EG_ERROR_NOT_FOUND when the uid is not stored. */
 gboolean    eg_store_get_flow           (EgStore        *store,
                                          const char     *uid,

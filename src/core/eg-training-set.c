@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "eg-training-set.h"
 
+#include <string.h>
+
 #include "eg-error.h"
 #include "eg-features.h"
 #include "eg-flow-log-reader.h"
@@ -15,6 +17,7 @@ eg_training_set_new (void)
 
   set->rows = g_array_new (FALSE, FALSE, sizeof (float));
   set->labels = g_array_new (FALSE, FALSE, sizeof (float));
+  set->groups = g_array_new (FALSE, FALSE, sizeof (guint));
   set->inputs = g_ptr_array_new_with_free_func (g_free);
   return set;
 }
@@ -26,6 +29,7 @@ eg_training_set_free (EgTrainingSet *set)
     return;
   g_array_unref (set->rows);
   g_array_unref (set->labels);
+  g_array_unref (set->groups);
   g_ptr_array_unref (set->inputs);
   g_free (set);
 }
@@ -65,6 +69,30 @@ add_flow (EgTrainingSet    *set,
     }
   g_array_append_vals (set->rows, row, EG_N_FEATURES);
   g_array_append_val (set->labels, label);
+  g_array_append_val (set->groups, set->inputs->len);  /* this input's index */
+}
+
+float *
+eg_training_set_balanced_weights (EgTrainingSet *set)
+{
+  guint n = set->labels->len;
+  guint n_groups = set->inputs->len + 1;
+  g_autofree guint *counts = g_new0 (guint, 2 * n_groups);
+  float *weights = g_new (float, MAX (n, 1));
+  guint n_cells = 0;
+
+  for (guint i = 0; i < n; i++)
+    counts[2 * g_array_index (set->groups, guint, i) + (g_array_index (set->labels, float, i) > 0.5f)]++;
+  for (guint c = 0; c < 2 * n_groups; c++)
+    n_cells += counts[c] > 0;
+  for (guint i = 0; i < n; i++)
+    {
+      guint c = 2 * g_array_index (set->groups, guint, i) + (g_array_index (set->labels, float, i) > 0.5f);
+
+      /* Mean weight 1 over the whole set. */
+      weights[i] = (float) ((double) n / ((double) n_cells * counts[c]));
+    }
+  return weights;
 }
 
 gboolean
@@ -147,13 +175,19 @@ eg_training_set_summary (EgTrainingSet *set)
 
   for (guint i = 0; i < set->inputs->len; i++)
     {
-      g_autofree char *base = g_path_get_basename (set->inputs->pdata[i]);
-      g_autofree char *dir = g_path_get_dirname (set->inputs->pdata[i]);
-      g_autofree char *parent = g_path_get_basename (dir);
+      const char *path = set->inputs->pdata[i];
+      const char *shared = strstr (path, "/shared/data/");
+      g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+      guint n = g_strv_length (parts);
+      g_autofree char *name = NULL;
 
-      g_autofree char *name = g_build_filename (parent, base, NULL);
-
-      /* The last two path parts: a model built here reads the same elsewhere. */
+      /* No machine-specific prefix: a model built here reads the same
+       * elsewhere. Under ../shared/data, the path inside it; else the last
+       * three parts. */
+      if (shared)
+        name = g_strdup (shared + strlen ("/shared/data/"));
+      else
+        name = g_strjoinv ("/", parts + (n > 3 ? n - 3 : 0));
       json_array_add_string_element (inputs, name);
     }
   json_object_set_array_member (obj, "inputs", inputs);

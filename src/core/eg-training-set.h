@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 typedef struct {
   GArray    *rows;          /* float, n × EG_N_FEATURES */
   GArray    *labels;        /* float: 1 malicious, 0 benign */
+  GArray    *groups;        /* guint: which input each row came from */
   guint64    n_malicious;
   guint64    n_benign;
   guint64    n_left_out;    /* Background, unknown, unlabeled */
@@ -37,6 +38,10 @@ gboolean       eg_training_set_add_store  (EgTrainingSet *set,
                                            const char    *db_path,
                                            GError       **error);
 guint          eg_training_set_get_n_rows (EgTrainingSet *set);
+/* Row weights that give every (input, class) cell the same total weight: a
+ * small capture of one kind of attack counts as much as a big one of
+ * another, and neither class drowns the other. n_rows floats, g_free. */
+float         *eg_training_set_balanced_weights (EgTrainingSet *set);
 /* {"inputs": [...], "rows": n, "malicious": n, "benign": n, "left_out": n} */
 JsonObject    *eg_training_set_summary    (EgTrainingSet *set);
 

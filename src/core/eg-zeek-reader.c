@@ -841,7 +841,8 @@ eg_zeek_json_line (EgFlowLogReader *reader,
               const char *q = p;
               char *out = value;
 
-              while (*q && strchr ("+-0123456789.eE", *q) != NULL)
+              while ((*q >= '0' && *q <= '9') || *q == '.' || *q == '-'
+                     || *q == '+' || *q == 'e' || *q == 'E')
                 *out++ = *q++;
               *out = '\0';
               if (q == p)

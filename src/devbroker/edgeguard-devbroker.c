@@ -25,6 +25,7 @@ typedef struct {
   GMainLoop               *loop;
   rd_kafka_mock_cluster_t *cluster;
   GIOChannel              *input;
+  int                      replication;
 } Broker;
 
 static void
@@ -83,7 +84,8 @@ run_command (Broker *broker,
   else if (strcmp (words[0], "topic") == 0 && words[1]
            && words[2] && g_ascii_string_to_unsigned (words[2], 10, 1, 1000, &n, NULL))
     {
-      rd_kafka_resp_err_t err = rd_kafka_mock_topic_create (broker->cluster, words[1], n, 1);
+      rd_kafka_resp_err_t err = rd_kafka_mock_topic_create (broker->cluster, words[1], n,
+                                                                 broker->replication);
       if (err)
         reply ("error: topic %s: %s", words[1], rd_kafka_err2str (err));
       else
@@ -129,13 +131,14 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *address_file = NULL;
-  g_autofree char *topic = NULL;
+  g_auto(GStrv) topics = NULL;
   int n_brokers = 3, partitions = 4;
   GOptionEntry entries[] = {
     { "address-file", 'a', 0, G_OPTION_ARG_FILENAME, &address_file,
       "Also write the bootstrap address to FILE", "FILE" },
     { "brokers", 'b', 0, G_OPTION_ARG_INT, &n_brokers, "Number of brokers (default 3)", "N" },
-    { "topic", 't', 0, G_OPTION_ARG_STRING, &topic, "Create TOPIC at start", "TOPIC" },
+    { "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Create TOPIC at start (repeatable)",
+      "TOPIC" },
     { "partitions", 'p', 0, G_OPTION_ARG_INT, &partitions,
       "Partitions of --topic (default 4)", "N" },
     { NULL }
@@ -188,13 +191,14 @@ main (int    argc,
       rd_kafka_destroy (rk);
       return 1;
     }
-  if (topic)
+  broker.replication = MIN (n_brokers, 3);
+  for (guint i = 0; topics && topics[i]; i++)
     {
-      rd_kafka_resp_err_t err = rd_kafka_mock_topic_create (broker.cluster, topic, partitions,
-                                                            MIN (n_brokers, 3));
+      rd_kafka_resp_err_t err = rd_kafka_mock_topic_create (broker.cluster, topics[i], partitions,
+                                                            broker.replication);
       if (err)
         {
-          fprintf (stderr, "edgeguard-devbroker: cannot create topic %s: %s\n", topic,
+          fprintf (stderr, "edgeguard-devbroker: cannot create topic %s: %s\n", topics[i],
                    rd_kafka_err2str (err));
           return 1;
         }

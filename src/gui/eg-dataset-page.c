@@ -76,10 +76,18 @@ count_thread (GTask        *task,
   g_task_return_pointer (task, counts, (GDestroyNotify) counts_free);
 }
 
+static char *
+format_count (guint64 n)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
 static void
 show_counts (EgDatasetPage *self)
 {
   g_autofree char *outbox = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *sent = NULL;
 
   for (guint i = 0; i < self->count_rows->len; i++)
     adw_preferences_group_remove (self->counts_group, g_ptr_array_index (self->count_rows, i));
@@ -88,7 +96,7 @@ show_counts (EgDatasetPage *self)
   for (guint i = 0; self->counts != NULL && i < self->counts->len; i++)
     {
       const EgLabelCount *count = &g_array_index (self->counts, EgLabelCount, i);
-      g_autofree char *n = g_strdup_printf ("%'" G_GUINT64_FORMAT, count->n);
+      g_autofree char *n = format_count (count->n);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *label = gtk_label_new (n);
 
@@ -103,9 +111,10 @@ show_counts (EgDatasetPage *self)
       g_ptr_array_add (self->count_rows, row);
     }
 
-  outbox = g_strdup_printf (_("%'" G_GUINT64_FORMAT " labeled flows waiting, %'"
-                              G_GUINT64_FORMAT " uploaded"),
-                            self->outbox.pending, self->outbox.sent);
+  pending = format_count (self->outbox.pending);
+  sent = format_count (self->outbox.sent);
+  /* Translators: both are numbers of flows. */
+  outbox = g_strdup_printf (_("%s labeled flows waiting, %s uploaded"), pending, sent);
   gtk_label_set_text (self->outbox_label, outbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button),
                             self->sender == NULL && self->outbox.pending > 0);
@@ -205,6 +214,8 @@ on_sender_progress_cb (EgSender      *sender,
   g_auto(EgSenderProgress) progress = { 0 };
   g_autofree char *text = NULL;
   g_autofree char *servers = g_settings_get_string (self->settings, "kafka-bootstrap-servers");
+  g_autofree char *acked = NULL;
+  g_autofree char *total = NULL;
 
   eg_sender_get_progress (sender, &progress);
   if (self->pending_at_start > 0)
@@ -221,10 +232,10 @@ on_sender_progress_cb (EgSender      *sender,
       gtk_widget_add_css_class (GTK_WIDGET (self->upload_result), "error");
       break;
     case EG_SENDER_STATE_IDLE:
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploaded %'" G_GUINT64_FORMAT " flow to %s.",
-                                           "Uploaded %'" G_GUINT64_FORMAT " flows to %s.",
-                                           progress.acknowledged),
-                              progress.acknowledged, servers);
+      acked = format_count (progress.acknowledged);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploaded %s flow to %s.",
+                                           "Uploaded %s flows to %s.", progress.acknowledged),
+                              acked, servers);
       gtk_widget_remove_css_class (GTK_WIDGET (self->upload_result), "error");
       break;
     case EG_SENDER_STATE_CONNECTING:
@@ -233,8 +244,9 @@ on_sender_progress_cb (EgSender      *sender,
     case EG_SENDER_STATE_SENDING:
     case EG_SENDER_STATE_STOPPED:
     default:
-      text = g_strdup_printf (_("%'" G_GUINT64_FORMAT " of %'" G_GUINT64_FORMAT " flows acknowledged"),
-                              progress.acknowledged, self->pending_at_start);
+      acked = format_count (progress.acknowledged);
+      total = format_count (self->pending_at_start);
+      text = g_strdup_printf (_("%s of %s flows acknowledged"), acked, total);
       break;
     }
   gtk_label_set_text (self->upload_result, text);

@@ -39,7 +39,7 @@ on_arp (gpointer          state,
       || !eg_scan_state_crossed (scan))
     return;
 
-  n = g_hash_table_size (scan->distinct);
+  n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "arp-scan", event->ts, &key.src, NULL, 0, 0,
                                   EG_THREAT_LOW, MIN (1.0, n / (2.0 * ds->config->arp_scan_min)));
   alert->description = g_strdup_printf ("%s (%02x:%02x:%02x:%02x:%02x:%02x) asked for %u "

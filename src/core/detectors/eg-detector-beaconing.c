@@ -34,12 +34,7 @@ typedef struct {
 static guint
 key_hash (gconstpointer p)
 {
-  const guint8 *b = p;
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < sizeof (EgScanKey); i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+  return eg_hash_bytes (p, sizeof (EgScanKey));
 }
 
 static gboolean
@@ -111,7 +106,10 @@ on_flow (gpointer      state,
   g_autofree char *port = NULL;
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
 
-  if ((flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
+  /* An interim update comes every active timeout, on the clock: it is the
+   * same connection, not a beacon. */
+  if ((flow->flags & EG_FLOW_INTERIM)
+      || (flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
       || polls_by_design (flow->resp_p) || eg_addr_is_special (&flow->resp_h))
     return;
 

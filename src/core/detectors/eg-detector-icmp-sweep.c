@@ -48,7 +48,7 @@ on_flow (gpointer      state,
   if (!eg_scan_state_crossed (scan))
     return;
 
-  n = g_hash_table_size (scan->distinct);
+  n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "icmp-sweep", flow->ts, &flow->orig_h, NULL, 0,
                                   flow->proto, EG_THREAT_MEDIUM, MIN (1.0, n / 10.0));
   alert->description = g_strdup_printf ("%s pinged %u hosts in a sweep (ICMP %s); %u answered",

@@ -16,7 +16,7 @@ typedef struct {
   float      max_score;
   double     score_sum;
   gboolean   alerted;
-  GPtrArray *uids;
+  GArray    *uids;   /* EgUid */
 } Evidence;
 
 typedef struct {
@@ -27,12 +27,7 @@ typedef struct {
 static guint
 addr_hash (gconstpointer p)
 {
-  const guint8 *b = p;
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < sizeof (EgAddr); i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+  return eg_hash_bytes (p, sizeof (EgAddr));
 }
 
 static gboolean
@@ -47,7 +42,7 @@ evidence_free (gpointer p)
 {
   Evidence *ev = p;
 
-  g_ptr_array_unref (ev->uids);
+  g_array_unref (ev->uids);
   g_free (ev);
 }
 
@@ -83,7 +78,8 @@ on_flow (gpointer      state,
   double window = ds->config->detection_window;
 
   /* A multicast name query is no attack, whatever its score. */
-  if (flow->score < 0 || flow->score < ds->model_threshold || eg_addr_is_special (&flow->resp_h))
+  if (flow->score < 0 || flow->score < ds->model_threshold || eg_addr_is_special (&flow->resp_h)
+      || (flow->flags & EG_FLOW_INTERIM))  /* the same connection again */
     return;
 
   if (++ml->n_flows % 65536 == 0)
@@ -101,7 +97,7 @@ on_flow (gpointer      state,
   if (ev == NULL)
     {
       ev = g_new0 (Evidence, 1);
-      ev->uids = g_ptr_array_new_with_free_func (g_free);
+      ev->uids = g_array_new (FALSE, FALSE, sizeof (EgUid));
       ev->start = flow->ts;
       g_hash_table_insert (ml->sources, g_memdup2 (&flow->orig_h, sizeof flow->orig_h), ev);
     }
@@ -112,14 +108,19 @@ on_flow (gpointer      state,
       ev->n = 0;
       ev->max_score = 0;
       ev->alerted = FALSE;
-      g_ptr_array_set_size (ev->uids, 0);
+      g_array_set_size (ev->uids, 0);
     }
   ev->n++;
   ev->sum += eg_threat_weight (EG_THREAT_MEDIUM) * flow->score;
   ev->score_sum += flow->score;
   ev->max_score = MAX (ev->max_score, flow->score);
   if (ev->uids->len < ML_MAX_UIDS)
-    g_ptr_array_add (ev->uids, g_strdup (flow->uid));
+    {
+      EgUid u;
+
+      g_strlcpy (u.s, flow->uid, sizeof u.s);
+      g_array_append_val (ev->uids, u);
+    }
   if (ev->alerted || ev->sum < ds->config->alert_threshold)
     return;
   ev->alerted = TRUE;

@@ -22,7 +22,7 @@ on_flow (gpointer      state,
   char src[EG_ADDR_STRLEN];
   guint n;
 
-  if ((flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
+  if ((flow->flags & EG_FLOW_INTERIM) || (flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
       || !eg_flow_is_unanswered_attempt (flow) || eg_addr_is_special (&flow->resp_h))
     return;
 
@@ -34,7 +34,7 @@ on_flow (gpointer      state,
       || !eg_scan_state_crossed (scan))
     return;
 
-  n = g_hash_table_size (scan->distinct);
+  n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "port-scan-horizontal", flow->ts, &flow->orig_h, NULL,
                                   flow->resp_p, flow->proto, EG_THREAT_HIGH,
                                   MIN (1.0, scan->pkts / 10.0));

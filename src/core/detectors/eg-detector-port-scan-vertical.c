@@ -21,7 +21,7 @@ on_flow (gpointer      state,
   EgAddr port;
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
 
-  if ((flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
+  if ((flow->flags & EG_FLOW_INTERIM) || (flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
       || !eg_flow_is_unanswered_attempt (flow) || eg_addr_is_special (&flow->resp_h))
     return;
 
@@ -39,7 +39,7 @@ on_flow (gpointer      state,
                                   MIN (1.0, scan->pkts / 10.0));
   alert->description = g_strdup_printf ("%s probed %u %s ports on %s; none answered",
                                         eg_addr_to_string (&flow->orig_h, src),
-                                        g_hash_table_size (scan->distinct),
+                                        scan->n_distinct,
                                         eg_proto_to_string (flow->proto),
                                         eg_addr_to_string (&flow->resp_h, dst));
   eg_alert_add_uids (alert, scan->uids);

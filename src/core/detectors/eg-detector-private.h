@@ -46,11 +46,15 @@ struct _EgDetectors {
   GHashTable  *services;        /* GUINT (proto << 16 | port) → name */
   double       model_threshold;
   GPtrArray   *out;             /* alerts of the current call */
-  GHashTable  *once;            /* char *key → double *last alert ts */
+  GHashTable  *once;            /* (detector, src, dst, port, proto) → last alert ts */
   gpointer    *states;          /* one per detector */
   gpointer     threat_intel;    /* the threat-intel detector's state */
   guint64      n_flows;
 };
+
+/* A quick hash of a small fixed-size key (addresses, composite keys). */
+guint        eg_hash_bytes             (const void     *data,
+                                        gsize           len);
 
 /* Slips' threat weights, for the evidence accumulator. */
 double       eg_threat_weight          (EgThreatLevel level);
@@ -101,11 +105,21 @@ typedef struct {
   guint8  pad;
 } EgScanKey;
 
+/* A uid kept inline: no allocation per evidence flow. */
+typedef struct {
+  char s[EG_UID_LEN];
+} EgUid;
+
+/* Most sources touch a host or two: no hash table until they touch more. */
+#define EG_SCAN_FEW 4
+
 typedef struct {
   double      start;
   double      last;
-  GHashTable *distinct;      /* EgAddr * (a port is an EgAddr of family 0) */
-  GPtrArray  *uids;          /* the first EG_SCAN_MAX_UIDS evidence flows */
+  EgAddr      few[EG_SCAN_FEW];  /* the first distinct values, inline */
+  GHashTable *distinct;      /* all of them once there are more: EgAddr * */
+  guint       n_distinct;    /* a port is an EgAddr of family 0 */
+  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows */
   guint64     pkts;
   guint       n_flows;
   guint       n_answered;
@@ -135,6 +149,6 @@ gboolean     eg_scan_state_crossed     (EgScanState    *state);
 void         eg_scan_port_value        (EgAddr         *value,
                                         guint16         port);
 void         eg_alert_add_uids         (EgAlert        *alert,
-                                        GPtrArray      *uids);
+                                        GArray         *uids);
 
 G_END_DECLS

@@ -41,7 +41,7 @@ on_flow (gpointer      state,
   if (!eg_scan_state_crossed (scan))
     return;
 
-  n = g_hash_table_size (scan->distinct);
+  n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "rejected-connections", flow->ts, &flow->orig_h,
                                   &flow->resp_h, flow->resp_p, flow->proto,
                                   EG_THREAT_MEDIUM, 0.5);

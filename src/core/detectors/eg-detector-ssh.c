@@ -70,7 +70,7 @@ on_flow (gpointer      state,
       eg_scan_state_add (scan, &attempt, flow->uid, flow->orig_pkts, flow->ts);
       if (!eg_scan_state_crossed (scan))
         return;
-      n = g_hash_table_size (scan->distinct);
+      n = scan->n_distinct;
       alert = eg_detectors_alert_new (ds, "ssh-bruteforce", flow->ts + flow->duration,
                                       &flow->orig_h, &flow->resp_h, flow->resp_p,
                                       flow->proto, EG_THREAT_HIGH,

@@ -42,12 +42,7 @@ indicator_free (gpointer p)
 static guint
 addr_hash (gconstpointer p)
 {
-  const guint8 *b = p;
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < sizeof (EgAddr); i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+  return eg_hash_bytes (p, sizeof (EgAddr));
 }
 
 static gboolean
