@@ -93,6 +93,19 @@ test_held_out (void)
   g_assert_cmpuint (test_set->n_benign, ==, 4771);
 
   model = train (train_set, 60);
+  /* Our flattened trees score exactly as XGBoost does, on every real row. */
+  g_assert_true (eg_model_has_own_trees (model));
+  {
+    guint n = eg_training_set_get_n_rows (test_set);
+    g_autofree float *ours = g_new (float, n);
+    g_autofree float *theirs = g_new (float, n);
+
+    g_assert_true (eg_model_predict (model, (const float *) test_set->rows->data, n, ours, NULL));
+    g_assert_true (eg_model_predict_xgboost (model, (const float *) test_set->rows->data, n,
+                                             theirs, NULL));
+    for (guint i = 0; i < n; i++)
+      g_assert_cmpfloat_with_epsilon (ours[i], theirs[i], 1e-5);
+  }
   evaluate (model, test_set, &m);
   g_test_message ("held-out 011: precision %.3f recall %.3f F1 %.3f AUC %.3f FPR %.3f",
                   m.precision, m.recall, m.f1, m.auc, m.fpr);

@@ -340,6 +340,53 @@ test_worker_arp (void)
   g_assert_cmpuint (c.arp_alerts, ==, 1);
 }
 
+/* Bad settings are errors that name the file, never a crash or a silent
+ * scorer without its model. */
+static void
+test_bad_config (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *model = g_build_filename (dir, "m.ubj", NULL);
+  g_autofree char *services = g_build_filename (dir, "services.csv", NULL);
+
+  {
+    g_autoptr(EgConfig) config = eg_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EgScorer) scorer = NULL;
+
+    config->model_path = g_strdup ("/nonexistent/model.ubj");
+    scorer = eg_scorer_new (config, &error);
+    g_assert_null (scorer);
+    g_assert_error (error, EG_ERROR, EG_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "/nonexistent/model.ubj"));
+  }
+  {
+    g_autoptr(EgConfig) config = eg_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EgScorer) scorer = NULL;
+
+    g_assert_true (g_file_set_contents (model, "{\"learner\":", -1, NULL));
+    config->model_path = g_strdup (model);
+    scorer = eg_scorer_new (config, &error);
+    g_assert_null (scorer);
+    g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "m.ubj"));
+  }
+  {
+    g_autoptr(EgConfig) config = eg_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EgScorer) scorer = NULL;
+
+    g_assert_true (g_file_set_contents (services, "this is not a list\n\n# nor this\n", -1, NULL));
+    config->services_path = g_strdup (services);
+    scorer = eg_scorer_new (config, &error);
+    g_assert_null (scorer);
+    g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "services.csv"));
+  }
+  eg_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +394,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scorer/process/capture", test_process);
   g_test_add_func ("/scorer/explain/sentence", test_explain);
+  g_test_add_func ("/scorer/new/bad-config", test_bad_config);
   g_test_add_func ("/scoring-worker/swap/no-loss-no-duplicate", test_worker_swap);
   g_test_add_func ("/scoring-worker/queue/bounded", test_worker_full_queue);
   g_test_add_func ("/scoring-worker/arp/passes", test_worker_arp);

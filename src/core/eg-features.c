@@ -297,13 +297,21 @@ typedef struct {
   guint32    distinct_b;   /* SRC: dports */
 } Counter;
 
+/* What the counters of one flow are keyed by. */
 typedef struct {
-  double  ts;
   EgAddr  src;
   EgAddr  dst;
   guint16 dport;
   guint8  proto;
   guint8  established;
+} FlowKeys;
+
+/* A flow in the window holds its four counters, so that leaving the window
+ * costs no lookup (a counter lives while a flow in the window counts in it). */
+typedef struct {
+  double   ts;
+  Counter *c[4];        /* by KeyKind */
+  guint8   established;
 } WindowEntry;
 
 struct _EgFeatureContext {
@@ -369,9 +377,9 @@ eg_feature_context_free (EgFeatureContext *ctx)
 }
 
 static void
-make_key (CounterKey        *key,
-          KeyKind            kind,
-          const WindowEntry *e)
+make_key (CounterKey     *key,
+          KeyKind         kind,
+          const FlowKeys *e)
 {
   memset (key, 0, sizeof *key);
   key->kind = kind;
@@ -387,9 +395,9 @@ make_key (CounterKey        *key,
 }
 
 static Counter *
-counter_get (EgFeatureContext  *ctx,
-             KeyKind            kind,
-             const WindowEntry *e,
+counter_get (EgFeatureContext *ctx,
+             KeyKind           kind,
+             const FlowKeys   *e,
              gboolean           create)
 {
   CounterKey key;
@@ -415,9 +423,9 @@ counter_drop_if_empty (EgFeatureContext *ctx,
 }
 
 static void
-window_add (EgFeatureContext  *ctx,
-            const WindowEntry *e,
-            Counter          **out)
+window_add (EgFeatureContext *ctx,
+            const FlowKeys   *e,
+            Counter         **out)
 {
   Counter *src = out[KEY_SRC] = counter_get (ctx, KEY_SRC, e, TRUE);
   Counter *pair = out[KEY_PAIR] = counter_get (ctx, KEY_PAIR, e, TRUE);
@@ -445,12 +453,11 @@ static void
 window_remove (EgFeatureContext  *ctx,
                const WindowEntry *e)
 {
-  Counter *src = counter_get (ctx, KEY_SRC, e, FALSE);
-  Counter *pair = counter_get (ctx, KEY_PAIR, e, FALSE);
-  Counter *sdp = counter_get (ctx, KEY_SRC_DPORT, e, FALSE);
-  Counter *triple = counter_get (ctx, KEY_TRIPLE, e, FALSE);
+  Counter *src = e->c[KEY_SRC];
+  Counter *pair = e->c[KEY_PAIR];
+  Counter *sdp = e->c[KEY_SRC_DPORT];
+  Counter *triple = e->c[KEY_TRIPLE];
 
-  g_assert (src && pair && sdp && triple);
   if (--triple->conns == 0)
     {
       pair->distinct_a--;
@@ -485,15 +492,15 @@ eg_features_compute (EgFeatureContext *ctx,
                      const EgFlow     *flow,
                      float            *row)
 {
-  WindowEntry e = { 0 };
+  FlowKeys e = { 0 };
+  WindowEntry *entry;
+  double ts = flow->ts;
   Counter *src, *pair, *sdp, *triple;
-  Counter *counters[4];
 
   compute_flow (flow, row);
 
   /* Packet time, never the wall clock; flows arrive roughly in order, so
    * "now" is the latest start seen and older entries leave from the front. */
-  e.ts = flow->ts;
   e.src = flow->orig_h;
   e.dst = flow->resp_h;
   e.dport = flow->resp_p;
@@ -501,8 +508,8 @@ eg_features_compute (EgFeatureContext *ctx,
   e.established = flow->proto == IPPROTO_TCP
                   ? eg_conn_state_is_established (flow->conn_state)
                   : flow->resp_pkts > 0;
-  if (e.ts > ctx->now)
-    ctx->now = e.ts;
+  if (ts > ctx->now)
+    ctx->now = ts;
   while (ctx->len > 0 && ctx->ring[ctx->head].ts < ctx->now - ctx->window)
     window_pop (ctx);
 
@@ -528,13 +535,15 @@ eg_features_compute (EgFeatureContext *ctx,
 
   if (ctx->len == ctx->max_entries)
     window_pop (ctx);
-  ctx->ring[(ctx->head + ctx->len) % ctx->max_entries] = e;
+  entry = &ctx->ring[(ctx->head + ctx->len) % ctx->max_entries];
   ctx->len++;
-  window_add (ctx, &e, counters);
-  src = counters[KEY_SRC];
-  pair = counters[KEY_PAIR];
-  sdp = counters[KEY_SRC_DPORT];
-  triple = counters[KEY_TRIPLE];
+  entry->ts = ts;
+  entry->established = e.established;
+  window_add (ctx, &e, entry->c);
+  src = entry->c[KEY_SRC];
+  pair = entry->c[KEY_PAIR];
+  sdp = entry->c[KEY_SRC_DPORT];
+  triple = entry->c[KEY_TRIPLE];
 
   row[EG_FEAT_SRC_CONNS] = src->conns;
   row[EG_FEAT_SRC_DISTINCT_DSTS] = src->distinct_a;

@@ -13,6 +13,8 @@
 #define SIDECAR_FORMAT "edgeguard-model"
 #define SIDECAR_FORMAT_VERSION 1
 
+typedef struct _Forest Forest;
+
 struct _EgModel {
   gatomicrefcount  ref_count;
   BoosterHandle    booster;
@@ -24,6 +26,7 @@ struct _EgModel {
   JsonObject      *metrics;
   char            *sha256;      /* of the model file, from the sidecar */
   guint            n_threads;   /* last nthread given to XGBoost; 0: its default */
+  Forest          *forest;      /* our own evaluator of the same trees, or NULL */
 };
 
 void
@@ -35,6 +38,214 @@ eg_train_params_init (EgTrainParams *params)
   params->eta = 0.1;
   params->subsample = 0.8;
   params->balance = TRUE;
+}
+
+/* The trees, flattened for scoring without XGBoost's per-row overhead (its
+ * in-place predictor converts every feature of every row to a sparse entry
+ * first). Built from XGBoost's own JSON dump of the booster and checked
+ * against XGBoost's predictions before use: same trees, same comparisons
+ * (x < split goes left, missing takes the default child), same sum. */
+typedef struct {
+  float   value;      /* split condition, or the leaf's value */
+  gint32  left;       /* -1: a leaf */
+  gint32  right;
+  guint16 feature;
+  guint8  default_left;
+} ForestNode;
+
+struct _Forest {
+  ForestNode *nodes;
+  guint      *roots;     /* first node of each tree */
+  guint       n_trees;
+  guint       n_nodes;
+  float       base_margin;
+};
+
+static void
+forest_free (Forest *forest)
+{
+  if (forest == NULL)
+    return;
+  g_free (forest->nodes);
+  g_free (forest->roots);
+  g_free (forest);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forest, forest_free)
+
+static inline float
+forest_margin (const Forest *forest,
+               const float  *row)
+{
+  float sum = 0;
+
+  for (guint t = 0; t < forest->n_trees; t++)
+    {
+      const ForestNode *tree = forest->nodes + forest->roots[t];
+      gint32 i = 0;
+
+      while (tree[i].left >= 0)
+        {
+          float x = row[tree[i].feature];
+
+          if (isnan (x))
+            i = tree[i].default_left ? tree[i].left : tree[i].right;
+          else
+            i = x < tree[i].value ? tree[i].left : tree[i].right;
+        }
+      sum += tree[i].value;
+    }
+  return sum + forest->base_margin;
+}
+
+static JsonArray *
+member_array (JsonObject *obj,
+              const char *name)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+member_object (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* NULL when the booster is anything but plain numerical gbtree trees for
+ * binary:logistic: XGBoost then scores, as before. */
+static Forest *
+forest_build (BoosterHandle booster,
+              guint         n_features)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(Forest) forest = g_new0 (Forest, 1);
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (ForestNode));
+  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *buf = NULL;
+  bst_ulong len = 0;
+  JsonObject *learner, *param, *objective, *gb, *gbmodel;
+  JsonArray *trees;
+  const char *base;
+  double p;
+
+  if (XGBoosterSaveModelToBuffer (booster, "{\"format\": \"json\"}", &len, &buf) != 0
+      || !json_parser_load_from_data (parser, buf, (gssize) len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  learner = member_object (json_node_get_object (json_parser_get_root (parser)), "learner");
+  param = member_object (learner, "learner_model_param");
+  objective = member_object (learner, "objective");
+  gb = member_object (learner, "gradient_booster");
+  gbmodel = member_object (gb, "model");
+  trees = member_array (gbmodel, "trees");
+  if (param == NULL || objective == NULL || trees == NULL
+      || g_strcmp0 (json_object_get_string_member_with_default (objective, "name", ""),
+                    "binary:logistic") != 0
+      || g_strcmp0 (json_object_get_string_member_with_default (gb, "name", ""), "gbtree") != 0
+      || g_strcmp0 (json_object_get_string_member_with_default (param, "num_class", "0"), "0") != 0)
+    return NULL;
+  base = json_object_get_string_member_with_default (param, "base_score", "0.5");
+  p = g_ascii_strtod (base, NULL);
+  if (!(p > 0 && p < 1))
+    return NULL;
+  forest->base_margin = (float) log (p / (1 - p));
+
+  for (guint t = 0; t < json_array_get_length (trees); t++)
+    {
+      JsonObject *tree = json_array_get_object_element (trees, t);
+      JsonArray *left = member_array (tree, "left_children");
+      JsonArray *right = member_array (tree, "right_children");
+      JsonArray *index = member_array (tree, "split_indices");
+      JsonArray *cond = member_array (tree, "split_conditions");
+      JsonArray *dflt = member_array (tree, "default_left");
+      JsonArray *type = member_array (tree, "split_type");
+      guint n, root = nodes->len;
+
+      if (left == NULL || right == NULL || index == NULL || cond == NULL || dflt == NULL)
+        return NULL;
+      n = json_array_get_length (left);
+      if (n == 0 || json_array_get_length (right) != n || json_array_get_length (index) != n
+          || json_array_get_length (cond) != n || json_array_get_length (dflt) != n
+          || (type && json_array_get_length (type) != n))
+        return NULL;
+      for (guint i = 0; i < n; i++)
+        {
+          ForestNode node;
+          gint64 l = json_array_get_int_element (left, i);
+          gint64 r = json_array_get_int_element (right, i);
+          gint64 f = json_array_get_int_element (index, i);
+
+          if (type && json_array_get_int_element (type, i) != 0)
+            return NULL;  /* categorical splits: leave them to XGBoost */
+          /* Children point forward only: no loop, no way out of the tree. */
+          if (l >= 0 && (l <= i || l >= n || r <= i || r >= n))
+            return NULL;
+          if (l < 0 && r >= 0)
+            return NULL;
+          if (l >= 0 && (f < 0 || f >= n_features))
+            return NULL;
+          node.left = (gint32) l;
+          node.right = (gint32) r;
+          node.feature = l >= 0 ? (guint16) f : 0;
+          node.value = (float) json_array_get_double_element (cond, i);
+          node.default_left = json_array_get_int_element (dflt, i) != 0;
+          g_array_append_val (nodes, node);
+        }
+      g_array_append_val (roots, root);
+    }
+  forest->n_trees = roots->len;
+  forest->n_nodes = nodes->len;
+  forest->roots = (guint *) g_array_free (g_steal_pointer (&roots), FALSE);
+  forest->nodes = (ForestNode *) g_array_free (g_steal_pointer (&nodes), FALSE);
+  return g_steal_pointer (&forest);
+}
+
+static gboolean predict (EgModel *model, const float *rows, guint n_rows, int type,
+                         const float **out, bst_ulong *out_len, GError **error);
+
+/* Our trees must give XGBoost's scores, to float precision, on rows that
+ * take every kind of branch: anything else and XGBoost keeps the job. */
+static void
+forest_attach (EgModel *model)
+{
+  g_autoptr(Forest) forest = forest_build (model->booster, model->n_features);
+  enum { N_CHECK = 64 };
+  g_autofree float *rows = NULL;
+  const float *theirs = NULL;
+  bst_ulong len = 0;
+  GRand *rand;
+
+  if (forest == NULL)
+    return;
+  rows = g_new (float, (gsize) N_CHECK * model->n_features);
+  rand = g_rand_new_with_seed (7);
+  for (guint i = 0; i < N_CHECK * model->n_features; i++)
+    {
+      double u = g_rand_double (rand);
+
+      /* Missing, zero, small and large values, as flows have them. */
+      rows[i] = u < 0.2 ? NAN : u < 0.3 ? 0.0f : (float) (pow (10, g_rand_double_range (rand, -2, 6)));
+    }
+  g_rand_free (rand);
+  if (!predict (model, rows, N_CHECK, 0, &theirs, &len, NULL) || len != N_CHECK)
+    return;
+  for (guint i = 0; i < N_CHECK; i++)
+    {
+      float ours = 1.0f / (1.0f + expf (-forest_margin (forest, rows + (gsize) i * model->n_features)));
+
+      if (fabsf (ours - theirs[i]) > 1e-5f)
+        {
+          g_debug ("Scoring with XGBoost: our trees differ on row %u (%g, XGBoost %g)",
+                   i, ours, theirs[i]);
+          return;
+        }
+    }
+  model->forest = g_steal_pointer (&forest);
 }
 
 static EgModel *
@@ -66,6 +277,7 @@ eg_model_unref (EgModel *model)
     XGBoosterFree (model->booster);
   g_free (model->schema_id);
   g_free (model->sha256);
+  forest_free (model->forest);
   g_clear_pointer (&model->training, json_object_unref);
   g_clear_pointer (&model->metrics, json_object_unref);
   g_free (model);
@@ -261,6 +473,7 @@ eg_model_load (const char *path,
                    EG_FEATURE_SCHEMA_ID, EG_N_FEATURES);
       return NULL;
     }
+  forest_attach (model);
   return g_steal_pointer (&model);
 }
 
@@ -449,6 +662,7 @@ eg_model_train (const float         *rows,
       goto fail;
   XGDMatrixFree (dmat);
   model->version = (guint32) (g_get_real_time () / G_USEC_PER_SEC);
+  forest_attach (model);
   return g_steal_pointer (&model);
 
 fail:
@@ -580,6 +794,13 @@ eg_model_predict (EgModel     *model,
 
   if (n_rows == 0)
     return TRUE;
+  if (model->forest)
+    {
+      for (guint i = 0; i < n_rows; i++)
+        scores[i] = 1.0f / (1.0f + expf (-forest_margin (model->forest,
+                                                         rows + (gsize) i * model->n_features)));
+      return TRUE;
+    }
   if (!predict (model, rows, n_rows, 0, &out, &len, error))
     return FALSE;
   if (len != n_rows)
@@ -591,6 +812,36 @@ eg_model_predict (EgModel     *model,
   /* The buffer belongs to the booster and this thread: copy it now. */
   memcpy (scores, out, n_rows * sizeof (float));
   return TRUE;
+}
+
+gboolean
+eg_model_predict_xgboost (EgModel     *model,
+                          const float *rows,
+                          guint        n_rows,
+                          float       *scores,
+                          GError     **error)
+{
+  const float *out = NULL;
+  bst_ulong len = 0;
+
+  if (n_rows == 0)
+    return TRUE;
+  if (!predict (model, rows, n_rows, 0, &out, &len, error))
+    return FALSE;
+  if (len != n_rows)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
+                   "XGBoost returned %lu scores for %u flows", (unsigned long) len, n_rows);
+      return FALSE;
+    }
+  memcpy (scores, out, n_rows * sizeof (float));
+  return TRUE;
+}
+
+gboolean
+eg_model_has_own_trees (EgModel *model)
+{
+  return model->forest != NULL;
 }
 
 static int

@@ -89,12 +89,21 @@ void         eg_model_set_metrics        (EgModel             *model,
 void         eg_model_set_n_threads      (EgModel             *model,
                                           guint                n_threads);
 
-/* Probability of malicious for each row. Thread-safe. */
+/* Probability of malicious for each row. Thread-safe. Scored by our own
+ * flattened copy of the trees when they reproduce XGBoost's scores on load
+ * (eg_model_has_own_trees), else by XGBoost. */
 gboolean     eg_model_predict            (EgModel             *model,
                                           const float         *rows,
                                           guint                n_rows,
                                           float               *scores,
                                           GError             **error);
+/* The same through XGBoost's in-place predictor: the reference. */
+gboolean     eg_model_predict_xgboost    (EgModel             *model,
+                                          const float         *rows,
+                                          guint                n_rows,
+                                          float               *scores,
+                                          GError             **error);
+gboolean     eg_model_has_own_trees      (EgModel             *model);
 /* The n_top features that moved this row's score most (XGBoost's per-feature
  * contributions, approximated by path attribution; they add up, with the
  * bias, to the row's margin), largest first. Returns how many were written. */

@@ -202,6 +202,7 @@ eg_scorer_process (EgScorer  *scorer,
   for (guint i = 0; i < n_flows; i++)
     {
       EgFlow *flow = &flows[i];
+      guint before = alerts_out ? alerts_out->len : 0;
 
       if (scored)
         {
@@ -214,13 +215,11 @@ eg_scorer_process (EgScorer  *scorer,
               flow->label_source = EG_LABEL_SOURCE_MODEL;
             }
         }
-      guint before = alerts_out ? alerts_out->len : 0;
-
       if (flow->country[0] == '\0' && flow->asn == 0)
         fill_ipinfo (scorer, flow);
       eg_detectors_process_flow (scorer->detectors, flow, alerts_out);
       /* A model alert says why, from the row the flow was scored on (its
-       * context is gone afterwards). Alerts are rare: the cost is fine. */
+       * context is gone afterwards). */
       for (guint k = before; alerts_out && k < alerts_out->len; k++)
         {
           EgAlert *alert = alerts_out->pdata[k];

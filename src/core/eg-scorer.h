@@ -47,8 +47,10 @@ gboolean  eg_scorer_set_model         (EgScorer       *scorer,
 /* A new reference to the current model, or NULL. */
 EgModel  *eg_scorer_dup_model         (EgScorer       *scorer);
 guint32   eg_scorer_get_model_version (EgScorer       *scorer);
-/* Why the model scored one flow as it did, as a sentence; its features are
- * computed without context (the window is gone). NULL without a model. */
+/* Why the model scores one flow as it does, as a sentence; its features are
+ * computed without context (the window is gone), so the score in the
+ * sentence can differ from flow->score. Safe from any thread (the GUI's)
+ * while the worker scores. NULL without a model. */
 char     *eg_scorer_explain           (EgScorer       *scorer,
                                        const EgFlow   *flow,
                                        GError        **error);
