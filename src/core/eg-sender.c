@@ -106,7 +106,8 @@ static void
 append_key (GString    *out,
             const char *key)
 {
-  if (out->len > 1)
+  /* The first member follows the object's "{"; the others a comma. */
+  if (out->len > 0 && out->str[out->len - 1] != '{')
     g_string_append_c (out, ',');
   append_json_string (out, key);
   g_string_append_c (out, ':');
@@ -180,21 +181,31 @@ append_fixed6_field (GString    *out,
 }
 
 static void
+append_number (GString    *out,
+               double      value,
+               const char *format)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* JSON has no NaN or infinity. */
+  g_string_append (out, isfinite (value) ? g_ascii_formatd (buf, sizeof buf, format, value)
+                                         : "null");
+}
+
+static void
 append_stat (GString      *out,
              const char   *key,
              const EgStat *stat)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
   append_key (out, key);
   g_string_append (out, "{\"min\":");
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", stat->min));
+  append_number (out, stat->min, "%.9g");
   g_string_append (out, ",\"max\":");
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", stat->max));
+  append_number (out, stat->max, "%.9g");
   g_string_append (out, ",\"sum\":");
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", stat->sum));
+  append_number (out, stat->sum, "%.17g");
   g_string_append (out, ",\"sumsq\":");
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", stat->sumsq));
+  append_number (out, stat->sumsq, "%.17g");
   g_string_append_c (out, '}');
 }
 
@@ -203,10 +214,10 @@ eg_kafka_message_append (GString      *out,
                          const char   *sensor_id,
                          const EgFlow *flow)
 {
-  /* append_key decides on commas from the length of the object it writes
-   * into, so each object starts in a string of its own. */
-  g_autoptr(GString) obj = g_string_new ("{");
+  GString *obj = out;
   char addr[EG_ADDR_STRLEN];
+
+  g_string_append_c (obj, '{');
 
   append_uint_field (obj, "schema", EG_KAFKA_SCHEMA_VERSION);
   append_string_field (obj, "sensor_id", sensor_id);
@@ -248,20 +259,17 @@ eg_kafka_message_append (GString      *out,
         {
           const EgDirStats *s = &flow->dir[d];
 
-          g_string_append_printf (obj, "%s\"%s\":", d ? "," : "", d ? "resp" : "orig");
-          {
-            g_autoptr(GString) dir = g_string_new ("{");
-            append_stat (dir, "size", &s->size);
-            append_stat (dir, "iat", &s->iat);
-            append_uint_field (dir, "syn", s->n_syn);
-            append_uint_field (dir, "fin", s->n_fin);
-            append_uint_field (dir, "rst", s->n_rst);
-            append_uint_field (dir, "psh", s->n_psh);
-            append_uint_field (dir, "ack", s->n_ack);
-            append_uint_field (dir, "urg", s->n_urg);
-            g_string_append_c (dir, '}');
-            g_string_append_len (obj, dir->str, dir->len);
-          }
+          append_key (obj, d ? "resp" : "orig");
+          g_string_append_c (obj, '{');
+          append_stat (obj, "size", &s->size);
+          append_stat (obj, "iat", &s->iat);
+          append_uint_field (obj, "syn", s->n_syn);
+          append_uint_field (obj, "fin", s->n_fin);
+          append_uint_field (obj, "rst", s->n_rst);
+          append_uint_field (obj, "psh", s->n_psh);
+          append_uint_field (obj, "ack", s->n_ack);
+          append_uint_field (obj, "urg", s->n_urg);
+          g_string_append_c (obj, '}');
         }
       g_string_append (obj, ",\"first_sizes\":[");
       for (guint i = 0; i < EG_FIRST_PACKETS; i++)
@@ -269,7 +277,6 @@ eg_kafka_message_append (GString      *out,
       g_string_append (obj, "]}");
     }
   g_string_append_c (obj, '}');
-  g_string_append_len (out, obj->str, obj->len);
 }
 
 char *

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <glib-unix.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -151,6 +152,7 @@ main (int    argc,
   Broker broker = { 0 };
   const char *bootstraps;
 
+  setlocale (LC_ALL, "");
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
     "A Kafka development broker (librdkafka's mock cluster) for tests and demos.\n\n"
