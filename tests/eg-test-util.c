@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "eg-test-util.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include <gio/gio.h>
 
 char *
@@ -64,4 +67,27 @@ eg_test_rmdir (const char *path)
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   rm_rf (file);
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+eg_test_helper_setup (GSubprocessLauncher *launcher)
+{
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+}
+
+GSubprocess *
+eg_test_spawn_helper (GSubprocessFlags     flags,
+                      const char * const  *argv,
+                      GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  eg_test_helper_setup (launcher);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
 }

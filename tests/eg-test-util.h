@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -15,5 +15,12 @@ char *eg_test_source_path (const char *relative);
 /* A fresh temporary directory, removed recursively by eg_test_rmdir. */
 char *eg_test_mkdtemp     (void);
 void  eg_test_rmdir       (const char *path);
+
+/* A helper process (a broker, a fake daemon) that dies with the test: a
+ * failed assertion must not leave it holding the test runner's pipes. */
+GSubprocess *eg_test_spawn_helper   (GSubprocessFlags          flags,
+                                     const char * const       *argv,
+                                     GError                  **error);
+void         eg_test_helper_setup   (GSubprocessLauncher      *launcher);
 
 G_END_DECLS

@@ -250,6 +250,81 @@ test_flow_list_many (void)
                                       &eg_flow_list_get_flow (list, i)->resp_h), <=, 0);
 }
 
+/* A view's copy of the list, kept only from items-changed: after every
+ * signal it must equal what the model then says, position by position. */
+typedef struct {
+  GPtrArray *uids;
+  guint      n_signals;
+} Shadow;
+
+static void
+on_shadow_items_changed_cb (GListModel *model,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            Shadow     *shadow)
+{
+  shadow->n_signals++;
+  g_ptr_array_remove_range (shadow->uids, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(EgFlowRow) row = g_list_model_get_item (model, position + i);
+
+      g_ptr_array_insert (shadow->uids, position + i, g_strdup (eg_flow_row_get_flow (row)->uid));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, shadow->uids->len);
+  for (guint i = 0; i < shadow->uids->len; i++)
+    {
+      g_autoptr(EgFlowRow) row = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (eg_flow_row_get_flow (row)->uid, ==, g_ptr_array_index (shadow->uids, i));
+    }
+}
+
+static void
+test_flow_list_announce (void)
+{
+  g_autoptr(EgFlowList) list = eg_flow_list_new ();
+  g_autoptr(EgFlowSorter) by_dst = eg_flow_sorter_new (EG_FLOW_FIELD_RESP_H);
+  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  Shadow shadow = { g_ptr_array_new_with_free_func (g_free), 0 };
+  guint n = 0;
+
+  eg_flow_list_set_sorter (list, GTK_SORTER (by_dst));
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_shadow_items_changed_cb), &shadow);
+
+  /* A big first batch, then small ones that land in a few places each:
+   * those go out insert by insert while the list already holds them all. */
+  for (guint b = 0; b < 12; b++)
+    {
+      guint size = b == 0 ? 3000 : 1 + g_rand_int_range (rand, 0, 12);
+
+      g_array_set_size (batch, 0);
+      for (guint i = 0; i < size; i++, n++)
+        {
+          g_autofree char *uid = g_strdup_printf ("C%u", n);
+          g_autofree char *resp = g_strdup_printf ("10.%u.%u.%u", g_rand_int_range (rand, 0, 256),
+                                                   g_rand_int_range (rand, 0, 256),
+                                                   g_rand_int_range (rand, 0, 256));
+          EgFlow flow = make_flow (uid, "192.168.0.1", resp, 80, n, 0.1f);
+
+          /* Now and then a flow sorts beside the one before it: a run. */
+          if (i > 0 && g_rand_boolean (rand))
+            flow.resp_h = g_array_index (batch, EgFlow, i - 1).resp_h;
+          g_array_append_val (batch, flow);
+        }
+      eg_flow_list_add (list, (EgFlow *) batch->data, batch->len);
+    }
+  g_assert_cmpuint (shadow.uids->len, ==, n);
+  g_assert_cmpuint (shadow.n_signals, >, 12);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (eg_addr_compare (&eg_flow_list_get_flow (list, i - 1)->resp_h,
+                                      &eg_flow_list_get_flow (list, i)->resp_h), <=, 0);
+  g_signal_handlers_disconnect_by_func (list, on_shadow_items_changed_cb, &shadow);
+  g_ptr_array_unref (shadow.uids);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,5 +339,6 @@ main (int    argc,
   g_test_add_func ("/gui/flow-list/sort/column-view", test_flow_list_sort_column_view);
   g_test_add_func ("/gui/flow-list/filter-pause", test_flow_list_filter_pause);
   g_test_add_func ("/gui/flow-list/many", test_flow_list_many);
+  g_test_add_func ("/gui/flow-list/announce", test_flow_list_announce);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "eg-application.h"
 #include "eg-flow-field.h"
+#include "eg-test-util.h"
 #include "eg-window.h"
 
 static void
@@ -53,6 +54,10 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *localedir = g_build_filename (g_getenv ("EG_BUILD_DIR"), "po", NULL);
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *db_dir = NULL;
+  g_autofree char *db_path = NULL;
+  int status;
 
   g_test_init (&argc, &argv, NULL);
   if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
@@ -69,7 +74,15 @@ main (int    argc,
     return 77;
   adw_init ();
 
+  /* Never the user's own database. */
+  db_dir = eg_test_mkdtemp ();
+  db_path = g_build_filename (db_dir, "edgeguard.db", NULL);
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "database-path", db_path);
+
   g_test_add_func ("/gui/locale/zh_CN/strings", test_locale_strings);
   g_test_add_func ("/gui/locale/zh_CN/window", test_locale_window);
-  return g_test_run ();
+  status = g_test_run ();
+  eg_test_rmdir (db_dir);
+  return status;
 }

@@ -16,6 +16,7 @@
 #include "eg-error.h"
 #include "eg-flow-list.h"
 #include "eg-flows-page.h"
+#include "eg-history-page.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
 #include "eg-window-private.h"
@@ -23,17 +24,27 @@
 static EgApplication *app;
 
 /* Spins the main loop until done() holds; a hang is a failure, not a wait. */
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 wait_until (gboolean (*done) (gpointer data),
             gpointer   data)
 {
   gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  /* Wakes the loop now and then, so a condition nothing signals is still
+   * checked and a hang fails instead of blocking forever. */
+  guint wake_id = g_timeout_add (50, wake_cb, NULL);
 
   while (!done (data))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, give_up);
       g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (wake_id);
 }
 
 static gboolean
@@ -47,6 +58,8 @@ drawn (gpointer data)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (data);
 
+  /* Frames come only when something asks for one. */
+  gtk_widget_queue_draw (data);
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 &&
          clock != NULL && gdk_frame_clock_get_frame_counter (clock) > 3;
 }
@@ -331,7 +344,7 @@ test_window_alert_evidence (void)
         }
     }
   g_assert_nonnull (eg_alerts_page_get_selected (alerts_page));
-  save_screenshot (GTK_WIDGET (window), "alerts");
+  save_screenshot (GTK_WIDGET (window), "alert-group");
 
   /* Drill down: the flows page shows exactly the evidence. */
   eg_alerts_page_show_evidence (alerts_page);
@@ -436,10 +449,17 @@ upload_done (gpointer data)
          eg_dataset_page_get_pending (page) == 0;
 }
 
+static void
+on_counts_changed_cb (EgDatasetPage *page,
+                      guint         *n_reads)
+{
+  (*n_reads)++;
+}
+
 static gboolean
 counts_read (gpointer data)
 {
-  return eg_dataset_page_get_pending (data) > 0;
+  return *(guint *) data > 0;
 }
 
 /* One click on Upload sends the outbox to a Kafka broker
@@ -463,7 +483,7 @@ test_window_upload (void)
   EgWindow *window;
   EgDatasetPage *page;
   guint64 pending;
-  guint n_keys = 0;
+  guint n_keys = 0, n_reads = 0;
 
   if (path == NULL)
     return;
@@ -475,8 +495,9 @@ test_window_upload (void)
 
   dir = eg_test_mkdtemp ();
   addr_file = g_build_filename (dir, "addr", NULL);
-  broker_proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                                  &error, broker, "--address-file", addr_file, NULL);
+  broker_proc = eg_test_spawn_helper (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                                      (const char *[]) { broker, "--address-file", addr_file, NULL },
+                                      &error);
   g_assert_no_error (error);
   while (!g_file_get_contents (addr_file, &addr, NULL, NULL) || addr[0] == '\0')
     {
@@ -489,8 +510,13 @@ test_window_upload (void)
   window = open_window ();
   page = EG_DATASET_PAGE (eg_window_get_page (window, "dataset"));
   open_capture (window, path);
+  /* Count once everything the capture gave is committed. */
+  g_assert_true (eg_store_flush (eg_window_get_store (window), &error));
+  g_assert_no_error (error);
+  g_signal_connect (page, "counts-changed", G_CALLBACK (on_counts_changed_cb), &n_reads);
   eg_dataset_page_refresh (page);
-  wait_until (counts_read, page);
+  wait_until (counts_read, &n_reads);
+  g_signal_handlers_disconnect_by_func (page, on_counts_changed_cb, &n_reads);
   pending = eg_dataset_page_get_pending (page);
   g_test_message ("%" G_GUINT64_FORMAT " flows waiting for upload to %s", pending, addr);
 
@@ -520,6 +546,141 @@ test_window_upload (void)
   g_subprocess_send_signal (broker_proc, SIGTERM);
   g_subprocess_wait (broker_proc, NULL, NULL);
   eg_test_rmdir (dir);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+/* Preferences, About and the shortcuts window open from their actions and
+ * build from their templates without a warning (warnings are fatal here). */
+static void
+test_window_dialogs (void)
+{
+  EgWindow *window = open_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *dialog;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  dialog = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (dialog);
+  save_screenshot (GTK_WIDGET (dialog), "preferences");
+  gtk_window_destroy (dialog);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  dialog = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (dialog);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  dialog = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (dialog);
+  gtk_window_close (dialog);
+
+  /* The settings action toggles the detail pane's setting. */
+  g_settings_set_boolean (settings, "show-details", TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-details", NULL));
+  g_assert_false (g_settings_get_boolean (settings, "show-details"));
+  g_settings_set_boolean (settings, "show-details", TRUE);
+
+  close_window (window);
+}
+
+static void
+on_history_loaded_cb (EgHistoryPage *page,
+                      guint          n,
+                      int           *loaded)
+{
+  *loaded = n;
+}
+
+static gboolean
+history_loaded (gpointer data)
+{
+  return *(int *) data >= 0;
+}
+
+/* Stored flows come back by filter and time range on the History page. */
+static void
+test_window_history (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GError) error = NULL;
+  EgWindow *window;
+  EgHistoryPage *history;
+  EgFlowList *stored;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) later = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  int loaded = -1;
+  guint n_all;
+  double t0;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  history = EG_HISTORY_PAGE (eg_window_get_page (window, "history"));
+  stored = eg_history_page_get_flow_list (history);
+  g_signal_connect (history, "loaded", G_CALLBACK (on_history_loaded_cb), &loaded);
+  open_capture (window, path);
+  g_assert_true (eg_store_flush (eg_window_get_store (window), &error));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "history");
+  g_assert_true (eg_history_page_load (history, "", "", "dport 23 and state S0", &error));
+  g_assert_no_error (error);
+  wait_until (history_loaded, &loaded);
+  n_all = loaded;
+  /* Every run of the capture in this database added its 54. */
+  g_assert_cmpuint (n_all, >=, 54);
+  g_assert_cmpuint (n_all % 54, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (stored)), ==, n_all);
+  t0 = eg_flow_list_get_flow (stored, 0)->ts;
+  for (guint i = 0; i < n_all; i++)
+    {
+      const EgFlow *flow = eg_flow_list_get_flow (stored, i);
+
+      g_assert_cmpuint (flow->resp_p, ==, 23);
+      g_assert_cmpint (flow->conn_state, ==, EG_CONN_STATE_S0);
+      t0 = MIN (t0, flow->ts);
+    }
+  save_screenshot (GTK_WIDGET (window), "history");
+
+  /* A minute from the first one: fewer, and all inside it. */
+  first = g_date_time_new_from_unix_local ((gint64) t0);
+  from = g_date_time_format (first, "%Y-%m-%d %H:%M:%S");
+  later = g_date_time_add_minutes (first, 1);
+  to = g_date_time_format (later, "%Y-%m-%d %H:%M:%S");
+  loaded = -1;
+  g_assert_true (eg_history_page_load (history, from, to, "dport 23 and state S0", &error));
+  wait_until (history_loaded, &loaded);
+  g_assert_cmpint (loaded, >, 0);
+  g_assert_cmpuint (loaded, <, n_all);
+  for (guint i = 0; i < (guint) loaded; i++)
+    {
+      double ts = eg_flow_list_get_flow (stored, i)->ts;
+
+      g_assert_cmpfloat (ts, >=, (gint64) t0);
+      g_assert_cmpfloat (ts, <, (gint64) t0 + 60);
+    }
+
+  /* A bad time says so and loads nothing. */
+  g_assert_false (eg_history_page_load (history, "yesterday-ish", "", "", &error));
+  g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+
+  close_window (window);
 }
 
 static void
@@ -582,6 +743,8 @@ main (int    argc,
   if (!gtk_init_check ())
     return 77;
   adw_init ();
+  /* Screenshots mid-animation show two states at once. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   /* A database of our own (GSETTINGS_BACKEND=memory keeps this in-process). */
   db_dir = eg_test_mkdtemp ();
@@ -596,9 +759,11 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/gui/window/empty", test_window_empty);
+  g_test_add_func ("/gui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/gui/window/open-capture", test_window_open_capture);
   g_test_add_func ("/gui/window/alert-evidence", test_window_alert_evidence);
   g_test_add_func ("/gui/window/relabel", test_window_relabel);
+  g_test_add_func ("/gui/window/history", test_window_history);
   g_test_add_func ("/gui/window/upload", test_window_upload);
   g_test_add_func ("/gui/window/pause", test_window_pause);
   g_test_add_func ("/gui/window/bad-file", test_window_bad_file);

@@ -48,8 +48,9 @@ broker_start (Broker *broker)
   g_autofree char *line = NULL;
   g_autofree char *reply = NULL;
 
-  broker->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                      &error, exe, "--topic", TOPIC, NULL);
+  broker->process = eg_test_spawn_helper (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                          (const char *[]) { exe, "--topic", TOPIC, NULL },
+                                          &error);
   g_assert_no_error (error);
   broker->in = g_subprocess_get_stdin_pipe (broker->process);
   broker->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (broker->process));

@@ -129,6 +129,7 @@ static const struct {
   { "win.show-page('alerts')", { "<Alt>2", NULL } },
   { "win.show-page('dataset')", { "<Alt>3", NULL } },
   { "win.show-page('charts')", { "<Alt>4", NULL } },
+  { "win.show-page('history')", { "<Alt>5", NULL } },
   { "window.close", { "<Control>w", NULL } },
 };
 

@@ -131,8 +131,11 @@ on_counted_cb (GObject      *source,
 
   if (counts == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not count the labels: %s", error->message);
+      /* Cancelled: the page is gone, touch nothing. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->refreshing = FALSE;
+      gtk_label_set_text (self->outbox_label, error->message);
       return;
     }
   self->refreshing = FALSE;
@@ -141,12 +144,15 @@ on_counted_cb (GObject      *source,
   self->outbox = counts->outbox;
   counts_free (counts);
   show_counts (self);
-  g_signal_emit (self, signals[SIGNAL_COUNTS_CHANGED], 0);
+  /* A refresh asked for while this one ran may see rows this one missed:
+   * "counts-changed" means the counts are as new as the last request. */
   if (self->refresh_again)
     {
       self->refresh_again = FALSE;
       eg_dataset_page_refresh (self);
+      return;
     }
+  g_signal_emit (self, signals[SIGNAL_COUNTS_CHANGED], 0);
 }
 
 void
@@ -391,7 +397,7 @@ eg_dataset_page_class_init (EgDatasetPageClass *klass)
   object_class->dispose = eg_dataset_page_dispose;
   object_class->finalize = eg_dataset_page_finalize;
 
-  /* The counts were read again. */
+  /* The counts were read again, as new as the last refresh asked for. */
   signals[SIGNAL_COUNTS_CHANGED] =
     g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

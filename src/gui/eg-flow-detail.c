@@ -110,9 +110,14 @@ eg_flow_detail_set_flow (EgFlowDetail *self,
     }
   self->flow = *flow;
 
-  title = g_strdup_printf ("%s:%u → %s:%u",
-                           eg_addr_to_string (&flow->orig_h, orig), flow->orig_p,
-                           eg_addr_to_string (&flow->resp_h, resp), flow->resp_p);
+  /* IPv6 endpoints in brackets, as in URLs: [fe80::1]:443. */
+  title = g_strdup_printf ("%s%s%s:%u → %s%s%s:%u",
+                           flow->orig_h.family == 6 ? "[" : "",
+                           eg_addr_to_string (&flow->orig_h, orig),
+                           flow->orig_h.family == 6 ? "]" : "", flow->orig_p,
+                           flow->resp_h.family == 6 ? "[" : "",
+                           eg_addr_to_string (&flow->resp_h, resp),
+                           flow->resp_h.family == 6 ? "]" : "", flow->resp_p);
   adw_preferences_group_set_title (self->summary_group, title);
   subtitle = g_strdup_printf ("%s %s · %s", eg_proto_to_string (flow->proto),
                               flow->service != NULL ? flow->service : "-",

@@ -15,7 +15,7 @@ typedef struct {
 } FieldInfo;
 
 static const FieldInfo fields[EG_FLOW_N_FIELDS] = {
-  [EG_FLOW_FIELD_TS]           = { "ts",           N_("Time"),        TRUE, 170 },
+  [EG_FLOW_FIELD_TS]           = { "ts",           N_("Time"),        TRUE, 195 },
   [EG_FLOW_FIELD_ORIG_H]       = { "id.orig_h",    N_("Source"),      FALSE, 130 },
   [EG_FLOW_FIELD_ORIG_P]       = { "id.orig_p",    N_("Src Port"),    TRUE,  80 },
   [EG_FLOW_FIELD_RESP_H]       = { "id.resp_h",    N_("Destination"), FALSE, 130 },

@@ -29,6 +29,7 @@ struct _EgFlowsPage
   GtkMenuButton     *columns_button;
   GtkToggleButton   *details_button;
   GtkToggleButton   *pause_button;
+  GtkPopoverMenu    *flow_popover;
 
   GSettings         *settings;
   EgFlowList        *flows;
@@ -142,6 +143,31 @@ on_column_view_activate_cb (GtkColumnView *view,
   gtk_toggle_button_set_active (self->details_button, TRUE);
 }
 
+/* A right click acts on the row under the pointer and the selection. */
+static void
+on_cell_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    GtkListItem     *item)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  EgFlowsPage *self = EG_FLOWS_PAGE (gtk_widget_get_ancestor (cell, EG_TYPE_FLOWS_PAGE));
+  guint position = gtk_list_item_get_position (item);
+  double px, py;
+
+  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  if (!gtk_widget_translate_coordinates (cell, GTK_WIDGET (self), x, y, &px, &py))
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->flow_popover),
+                               &(GdkRectangle) { (int) px, (int) py, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->flow_popover));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 /* Cells: one inscription per field, styled by value where it matters. */
 static void
 on_cell_setup_cb (GtkSignalListItemFactory *factory,
@@ -150,11 +176,16 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
 {
   EgFlowField field = GPOINTER_TO_UINT (user_data);
   GtkWidget *cell = gtk_inscription_new (NULL);
+  GtkGesture *right_click;
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (eg_flow_field_is_numeric (field))
     gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
+  right_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (right_click, "pressed", G_CALLBACK (on_cell_pressed_cb), item);
+  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (right_click));
   gtk_list_item_set_child (item, cell);
 }
 
@@ -482,6 +513,20 @@ eg_flows_page_set_property (GObject      *object,
 }
 
 static void
+eg_flows_page_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (eg_flows_page_parent_class)->size_allocate (widget, width, height, baseline);
+  /* A popover follows its parent only when the parent presents it. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->flow_popover)))
+    gtk_popover_present (GTK_POPOVER (self->flow_popover));
+}
+
+static void
 eg_flows_page_dispose (GObject *object)
 {
   EgFlowsPage *self = EG_FLOWS_PAGE (object);
@@ -528,6 +573,7 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
   object_class->set_property = eg_flows_page_set_property;
   object_class->dispose = eg_flows_page_dispose;
   object_class->finalize = eg_flows_page_finalize;
+  widget_class->size_allocate = eg_flows_page_size_allocate;
 
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL, FALSE,
@@ -551,6 +597,7 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, columns_button);
   gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, details_button);
   gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, EgFlowsPage, flow_popover);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);

@@ -13,6 +13,7 @@
 #include "eg-dataset-page.h"
 #include "eg-engine.h"
 #include "eg-flows-page.h"
+#include "eg-history-page.h"
 #include "eg-notifier.h"
 #include "eg-settings-config.h"
 #include "eg-store.h"
@@ -34,6 +35,7 @@ struct _EgWindow
   EgAlertsPage        *alerts_page;
   EgDatasetPage       *dataset_page;
   EgChartsPage        *charts_page;
+  EgHistoryPage       *history_page;
   GtkLabel            *state_label;
   GtkLabel            *status_label;
   GtkProgressBar      *progress_bar;
@@ -747,6 +749,7 @@ open_store (EgWindow *self)
       self->store = eg_store_open (path, &error);
     }
   eg_dataset_page_set_store (self->dataset_page, self->store, error);
+  eg_history_page_set_store (self->history_page, self->store);
 }
 
 /* Actions */
@@ -1029,6 +1032,7 @@ eg_window_class_init (EgWindowClass *klass)
   g_type_ensure (EG_TYPE_ALERTS_PAGE);
   g_type_ensure (EG_TYPE_DATASET_PAGE);
   g_type_ensure (EG_TYPE_CHARTS_PAGE);
+  g_type_ensure (EG_TYPE_HISTORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-window.ui");
@@ -1044,6 +1048,7 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgWindow, alerts_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, dataset_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, charts_page);
+  gtk_widget_class_bind_template_child (widget_class, EgWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, progress_bar);

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "eg-history-page.h"
+
+#include <glib/gi18n.h>
+
+#include "eg-error.h"
+#include "eg-flow-filter.h"
+#include "eg-flows-page.h"
+
+struct _EgHistoryPage
+{
+  GtkWidget     parent_instance;
+
+  GtkEntry     *from_entry;
+  GtkEntry     *to_entry;
+  GtkEntry     *filter_entry;
+  GtkButton    *load_button;
+  GtkLabel     *result_label;
+  EgFlowsPage  *flows_page;
+
+  EgStore      *store;
+  EgFlowList   *flows;
+  GCancellable *cancellable;
+};
+
+enum {
+  SIGNAL_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (EgHistoryPage, eg_history_page, GTK_TYPE_WIDGET)
+
+typedef struct {
+  EgStore      *store;
+  EgFlowFilter *filter;
+  double        from;
+  double        to;
+} Query;
+
+static void
+query_free (Query *query)
+{
+  eg_store_unref (query->store);
+  g_clear_pointer (&query->filter, eg_flow_filter_free);
+  g_free (query);
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Query *query = task_data;
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GError) error = NULL;
+
+  if (!eg_store_query_flows (query->store, query->filter, query->from, query->to,
+                             EG_HISTORY_LIMIT, 0, flows, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&flows), (GDestroyNotify) g_array_unref);
+}
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) flows = g_task_propagate_pointer (G_TASK (result), &error);
+  EgHistoryPage *self;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->load_button), TRUE);
+  if (flows == NULL)
+    {
+      gtk_label_set_text (self->result_label, error->message);
+      g_signal_emit (self, signals[SIGNAL_LOADED], 0, 0);
+      return;
+    }
+  /* One batch: one items-changed for the whole result. */
+  eg_flow_list_clear (self->flows);
+  eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
+  if (flows->len >= EG_HISTORY_LIMIT)
+    text = g_strdup_printf (_("The first %u stored flows; narrow the time range or the filter "
+                              "to see the rest."), flows->len);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stored flow", "%u stored flows",
+                                         flows->len), flows->len);
+  gtk_label_set_text (self->result_label, text);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0, flows->len);
+}
+
+static gboolean
+parse_time (const char  *text,
+            double      *ts,
+            GError     **error)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *iso = NULL;
+
+  *ts = 0;
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+  /* "2018-03-09 20:50" reads as local time, as the table shows it. */
+  iso = g_strdelimit (g_strstrip (g_strdup (text)), " ", 'T');
+  if (strlen (iso) == 16)
+    {
+      g_autofree char *with_seconds = g_strconcat (iso, ":00", NULL);
+
+      g_free (iso);
+      iso = g_steal_pointer (&with_seconds);
+    }
+  else if (strlen (iso) == 10)
+    {
+      g_autofree char *midnight = g_strconcat (iso, "T00:00:00", NULL);
+
+      g_free (iso);
+      iso = g_steal_pointer (&midnight);
+    }
+  dt = g_date_time_new_from_iso8601 (iso, local);
+  if (dt == NULL)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   _("“%s” is not a time: write it as 2018-03-09 20:50 or 2018-03-09"), text);
+      return FALSE;
+    }
+  *ts = g_date_time_to_unix (dt) + g_date_time_get_microsecond (dt) / 1e6;
+  return TRUE;
+}
+
+gboolean
+eg_history_page_load (EgHistoryPage  *self,
+                      const char     *from,
+                      const char     *to,
+                      const char     *filter,
+                      GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GTask) task = NULL;
+  Query *query;
+  double t0, t1;
+  EgFlowFilter *parsed = NULL;
+
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error (&local_error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                   _("No database is open: see the Dataset page."));
+    }
+  else if (parse_time (from, &t0, &local_error) && parse_time (to, &t1, &local_error) &&
+           filter != NULL && filter[0] != '\0')
+    parsed = eg_flow_filter_parse (filter, &local_error);
+  if (local_error != NULL)
+    {
+      gtk_label_set_text (self->result_label, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  query = g_new0 (Query, 1);
+  query->store = eg_store_ref (self->store);
+  query->filter = parsed;
+  query->from = t0;
+  query->to = t1;
+  gtk_label_set_text (self->result_label, _("Reading the database…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->load_button), FALSE);
+  task = g_task_new (NULL, self->cancellable, on_loaded_cb, self);
+  g_task_set_task_data (task, query, (GDestroyNotify) query_free);
+  g_task_run_in_thread (task, query_thread);
+  return TRUE;
+}
+
+static void
+on_load_clicked_cb (GtkWidget     *widget,
+                    EgHistoryPage *self)
+{
+  eg_history_page_load (self, gtk_editable_get_text (GTK_EDITABLE (self->from_entry)),
+                        gtk_editable_get_text (GTK_EDITABLE (self->to_entry)),
+                        gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)), NULL);
+}
+
+void
+eg_history_page_set_store (EgHistoryPage *self,
+                           EgStore       *store)
+{
+  g_return_if_fail (EG_IS_HISTORY_PAGE (self));
+
+  g_clear_pointer (&self->store, eg_store_unref);
+  if (store != NULL)
+    self->store = eg_store_ref (store);
+}
+
+EgFlowList *
+eg_history_page_get_flow_list (EgHistoryPage *self)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), NULL);
+  return self->flows;
+}
+
+static void
+eg_history_page_dispose (GObject *object)
+{
+  EgHistoryPage *self = EG_HISTORY_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_HISTORY_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->store, eg_store_unref);
+  g_clear_object (&self->flows);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (eg_history_page_parent_class)->dispose (object);
+}
+
+static void
+eg_history_page_class_init (EgHistoryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = eg_history_page_dispose;
+
+  /* (n_flows): a query finished. */
+  signals[SIGNAL_LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  g_type_ensure (EG_TYPE_FLOWS_PAGE);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/edgeguard/Edgeguard/ui/eg-history-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, load_button);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, result_label);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, flows_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_clicked_cb);
+}
+
+static void
+eg_history_page_init (EgHistoryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->flows = eg_flow_list_new ();
+  eg_flows_page_set_models (self->flows_page, self->flows, NULL);
+}

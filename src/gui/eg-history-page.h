@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* eg-history-page.h: the flows in the database, by time range and filter,
+ * long after they scrolled off the live view. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "eg-flow-list.h"
+#include "eg-store.h"
+
+G_BEGIN_DECLS
+
+#define EG_TYPE_HISTORY_PAGE (eg_history_page_get_type ())
+G_DECLARE_FINAL_TYPE (EgHistoryPage, eg_history_page, EG, HISTORY_PAGE, GtkWidget)
+
+/* The most flows one query shows; narrow the range or the filter for more. */
+#define EG_HISTORY_LIMIT 200000
+
+void        eg_history_page_set_store (EgHistoryPage *self,
+                                       EgStore       *store);
+/* from/to: "2018-03-09 20:50" (local time), ISO 8601, or empty for open;
+ * filter: the flow filter language. Loads in a thread; "loaded" follows. */
+gboolean    eg_history_page_load      (EgHistoryPage *self,
+                                       const char    *from,
+                                       const char    *to,
+                                       const char    *filter,
+                                       GError       **error);
+EgFlowList *eg_history_page_get_flow_list (EgHistoryPage *self);
+
+G_END_DECLS
