@@ -148,12 +148,16 @@ print_stats (EgEngine *engine)
            "flows:          %" G_GUINT64_FORMAT "\n"
            "alerts:         %" G_GUINT64_FORMAT "\n"
            "peak active:    %" G_GUINT64_FORMAT "\n"
+           "flow memory:    %" G_GUINT64_FORMAT " bytes at peak (%" G_GUINT64_FORMAT " per active flow), "
+           "nDPI state %" G_GUINT64_FORMAT " bytes at peak\n"
            "evictions:      %" G_GUINT64_FORMAT "\n"
            "drops:          %" G_GUINT64_FORMAT " (capture %" G_GUINT64_FORMAT ", queue %" G_GUINT64_FORMAT ")\n"
            "undecodable:    %" G_GUINT64_FORMAT "\n"
            "orphan frags:   %" G_GUINT64_FORMAT "\n"
            "bad records:    %" G_GUINT64_FORMAT "\n",
-           st.packets, st.bytes, st.flow_log_records, st.flows, st.alerts, st.peak_active_flows, st.evictions,
+           st.packets, st.bytes, st.flow_log_records, st.flows, st.alerts, st.peak_active_flows,
+           st.peak_table_bytes, st.peak_active_flows ? st.peak_table_bytes / st.peak_active_flows : 0,
+           st.peak_dpi_bytes, st.evictions,
            st.capture_drops + st.queue_drops, st.capture_drops, st.queue_drops,
            st.undecodable, st.fragments_orphaned, st.bad_records);
 }

@@ -156,7 +156,12 @@ eg_dpi_process (EgDpi        *dpi,
       return FALSE;
     }
   *service = protocol_service (dpi, proto);
-  /* Keep feeding while nDPI can still learn the SNI or the host name. */
+  /* The service and the name it serves (HTTP Host, TLS SNI, DNS query)
+   * are all a flow record keeps: once both are known, the certificates and
+   * fingerprints nDPI would go on dissecting cost time and 700 bytes a flow
+   * for nothing. Without a name, keep feeding while nDPI may still find one. */
+  if (flow->host_server_name[0] != '\0')
+    return TRUE;
   return !ndpi_extra_dissection_possible (dpi->module, flow);
 }
 

@@ -45,6 +45,10 @@ struct _EgEngine {
   gboolean          live;
   GThread          *thread;
   gint              stop_requested;  /* atomic */
+  /* Whether anyone listens to "flows" and "alerts": the CLI writes from
+   * the sink and needs no copy of every flow for a view it does not have. */
+  gboolean          view_flows;
+  gboolean          view_alerts;
 
   /* Shared with the workers, under lock. */
   GMutex            lock;
@@ -208,11 +212,13 @@ on_scored (const EgFlow *flows,
     self->sink (flows, n_flows, alerts, self->sink_data);
 
   g_mutex_lock (&self->lock);
-  if (self->pending_flows->len + n_flows <= MAX_PENDING_VIEW)
+  if (!self->view_flows)
+    ;
+  else if (self->pending_flows->len + n_flows <= MAX_PENDING_VIEW)
     g_array_append_vals (self->pending_flows, flows, n_flows);
   else
     self->stats.view_drops += n_flows;
-  for (guint i = 0; alerts && i < alerts->len; i++)
+  for (guint i = 0; self->view_alerts && alerts && i < alerts->len; i++)
     g_ptr_array_add (self->pending_alerts, eg_alert_copy (alerts->pdata[i]));
   self->stats.flows += n_flows;
   self->stats.alerts += alerts ? alerts->len : 0;
@@ -273,6 +279,8 @@ update_capture_stats (EgEngine  *self,
   self->stats.fragments_orphaned = ts.fragments_orphaned;
   self->stats.active_flows = ts.active;
   self->stats.peak_active_flows = MAX (self->stats.peak_active_flows, ts.peak_active);
+  self->stats.peak_table_bytes = MAX (self->stats.peak_table_bytes, ts.peak_bytes);
+  self->stats.peak_dpi_bytes = MAX (self->stats.peak_dpi_bytes, ts.peak_dpi_bytes);
   self->stats.evictions = ts.evictions;
   if (capture)
     {
@@ -605,7 +613,9 @@ capture_thread (gpointer data)
   else if (first_error)
     self->finish_error = g_steal_pointer (&first_error);
   g_mutex_unlock (&self->lock);
-  g_main_context_wakeup (self->context);
+  /* Tell the caller now, not at the next tick (up to 200 ms late). The
+   * tick source lives until its callback has seen "finished". */
+  g_source_set_ready_time (self->tick, 0);
   return NULL;
 }
 
@@ -671,6 +681,8 @@ start (EgEngine  *self,
     }
   self->running = TRUE;
   self->finished = FALSE;
+  self->view_flows = g_signal_has_handler_pending (self, signals[SIGNAL_FLOWS], 0, TRUE);
+  self->view_alerts = g_signal_has_handler_pending (self, signals[SIGNAL_ALERTS], 0, TRUE);
   g_atomic_int_set (&self->stop_requested, 0);
   memset (&self->stats, 0, sizeof self->stats);
   self->stats.progress = self->live ? -1 : 0;

@@ -15,6 +15,9 @@
  *   "stats"    ()                       call eg_engine_get_stats
  *   "warning"  (const char *message)    e.g. a bad line in a flow log
  *   "finished" (gpointer GError *, NULL when the input ended cleanly)
+ * "flows" and "alerts" are collected only when a handler was connected
+ * before the start: a caller that reads everything from the sink pays for
+ * no copies.
  */
 #pragma once
 
@@ -33,6 +36,8 @@ typedef struct {
   guint64 flows;            /* flows finished (emitted) */
   guint64 active_flows;     /* flows in the table now */
   guint64 peak_active_flows; /* the most flows held at once */
+  guint64 peak_table_bytes; /* the flow table's own memory at its largest */
+  guint64 peak_dpi_bytes;   /* nDPI's per-flow state at its largest */
   guint64 evictions;        /* flows pushed out by the cap */
   guint64 capture_drops;    /* dropped by the kernel (live) */
   guint64 queue_drops;      /* dropped because the scorer fell behind */

@@ -14,6 +14,7 @@
 #define FRAGMENT_TIMEOUT  30.0
 #define EXPIRE_BUDGET     4096   /* flows expired per pass at most */
 #define EXPIRE_INTERVAL   1.0    /* seconds of packet time between passes */
+#define ENTRIES_PER_CHUNK 512    /* entries are allocated this many at a time */
 
 typedef enum {
   LRU_TCP,
@@ -72,6 +73,11 @@ struct _EgFlowTable {
   EgFlowFunc       func;
   gpointer         user_data;
   GHashTable      *fragments;
+  /* Entries come from chunks and go back to a free list (linked through
+   * hnext): no malloc or free per flow, and no allocator header on each. */
+  GPtrArray       *chunks;
+  Entry           *free_entries;
+  guint64          n_dpi;       /* flows holding nDPI state now */
   EgFlowTableStats stats;
 };
 
@@ -135,6 +141,7 @@ eg_flow_table_new (const EgConfig *config,
   table->func = func;
   table->user_data = user_data;
   table->fragments = g_hash_table_new_full (frag_key_hash, frag_key_equal, NULL, g_free);
+  table->chunks = g_ptr_array_new_with_free_func (g_free);
   if (dpi)
     {
       table->dpi = eg_dpi_new (error);
@@ -144,11 +151,59 @@ eg_flow_table_new (const EgConfig *config,
   return g_steal_pointer (&table);
 }
 
+/* What the table holds now: its entries (free ones too, they stay
+ * allocated), its buckets, and nDPI's state of flows still in detection. */
 static void
-free_entry (Entry *e)
+account_memory (EgFlowTable *table)
 {
+  guint64 own = (guint64) table->chunks->len * ENTRIES_PER_CHUNK * sizeof (Entry)
+                + (guint64) table->n_buckets * sizeof (Entry *);
+  guint64 dpi = table->n_dpi * eg_dpi_flow_size ();
+
+  table->stats.peak_bytes = MAX (table->stats.peak_bytes, own);
+  table->stats.peak_dpi_bytes = MAX (table->stats.peak_dpi_bytes, dpi);
+}
+
+static void
+drop_dpi (EgFlowTable *table,
+          Entry       *e)
+{
+  if (e->dpi == NULL)
+    return;
   g_clear_pointer (&e->dpi, eg_dpi_flow_free);
-  g_free (e);
+  table->n_dpi--;
+}
+
+static Entry *
+alloc_entry (EgFlowTable *table)
+{
+  Entry *e;
+
+  if (table->free_entries == NULL)
+    {
+      Entry *chunk = g_new (Entry, ENTRIES_PER_CHUNK);
+
+      g_ptr_array_add (table->chunks, chunk);
+      for (guint i = 0; i < ENTRIES_PER_CHUNK; i++)
+        {
+          chunk[i].hnext = table->free_entries;
+          table->free_entries = &chunk[i];
+        }
+      account_memory (table);
+    }
+  e = table->free_entries;
+  table->free_entries = e->hnext;
+  memset (e, 0, sizeof *e);
+  return e;
+}
+
+static void
+free_entry (EgFlowTable *table,
+            Entry       *e)
+{
+  drop_dpi (table, e);
+  e->hnext = table->free_entries;
+  table->free_entries = e;
 }
 
 void
@@ -160,8 +215,9 @@ eg_flow_table_free (EgFlowTable *table)
     for (Entry *e = table->lru_head[c], *next; e; e = next)
       {
         next = e->next;
-        free_entry (e);
+        free_entry (table, e);
       }
+  g_clear_pointer (&table->chunks, g_ptr_array_unref);
   g_free (table->buckets);
   g_clear_pointer (&table->fragments, g_hash_table_unref);
   g_clear_pointer (&table->dpi, eg_dpi_free);
@@ -289,6 +345,7 @@ grow_buckets (EgFlowTable *table)
   g_free (table->buckets);
   table->buckets = buckets;
   table->n_buckets = n;
+  account_memory (table);
 }
 
 /* Fills in what is derived from the state: sizes, conn_state, service. */
@@ -327,7 +384,7 @@ finalize_flow (EgFlowTable *table,
       if (service && f->service == NULL)
         f->service = service;
       g_strlcpy (f->server_name, eg_dpi_server_name (e->dpi), sizeof f->server_name);
-      g_clear_pointer (&e->dpi, eg_dpi_flow_free);
+      drop_dpi (table, e);
     }
 
   if (eg_config_port_is_of_interest (table->config, f->resp_p)
@@ -352,7 +409,7 @@ emit_and_remove (EgFlowTable *table,
   table->stats.flows_emitted++;
   if (table->func)
     table->func (&e->flow, table->user_data);
-  free_entry (e);
+  free_entry (table, e);
 }
 
 static void
@@ -426,7 +483,7 @@ create_entry (EgFlowTable    *table,
   while (table->n_entries >= table->config->max_flows)
     evict_oldest (table);
 
-  e = g_new0 (Entry, 1);
+  e = alloc_entry (table);
   f = &e->flow;
   eg_flow_init (f);
   f->origin = EG_FLOW_ORIGIN_PACKETS;
@@ -575,6 +632,8 @@ run_dpi (EgFlowTable    *table,
       if (pkt->payload_len == 0 && pkt->proto == IPPROTO_TCP)
         return;
       e->dpi = eg_dpi_flow_new ();
+      table->n_dpi++;
+      account_memory (table);
     }
   if (eg_dpi_process (table->dpi, e->dpi, pkt->l3, pkt->l3_caplen,
                       (guint64) (ts * 1000.0), &service)
@@ -584,7 +643,7 @@ run_dpi (EgFlowTable    *table,
       if (service == NULL)
         service = eg_dpi_giveup (table->dpi, e->dpi);
       g_strlcpy (e->flow.server_name, eg_dpi_server_name (e->dpi), sizeof e->flow.server_name);
-      g_clear_pointer (&e->dpi, eg_dpi_flow_free);
+      drop_dpi (table, e);
       e->dpi_done = TRUE;
     }
   if (service)

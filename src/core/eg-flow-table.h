@@ -37,6 +37,8 @@ typedef struct {
   guint64 evictions;
   guint64 active;
   guint64 peak_active;
+  guint64 peak_bytes;      /* the table's own memory at its largest */
+  guint64 peak_dpi_bytes;  /* nDPI's per-flow state at its largest */
 } EgFlowTableStats;
 
 EgFlowTable *eg_flow_table_new     (const EgConfig     *config,
@@ -61,7 +63,7 @@ void         eg_flow_table_add_non_ip (EgFlowTable     *table,
 void         eg_flow_table_flush   (EgFlowTable        *table);
 void         eg_flow_table_get_stats (EgFlowTable      *table,
                                     EgFlowTableStats   *stats);
-/* Bytes the table holds per active flow, for the memory figure. */
+/* Bytes of one entry: the flow record and the state that builds it. */
 gsize        eg_flow_table_entry_size (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgFlowTable, eg_flow_table_free)
