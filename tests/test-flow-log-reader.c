@@ -655,6 +655,78 @@ test_binetflow_big (void)
   read_clear (&again);
 }
 
+/* Argus writes no Label column unless asked to; commas or tabs. The same
+ * records, read without it, are the same flows with no label. */
+static void
+assert_same_flow_unlabeled (const EgFlow *a,
+                            const EgFlow *b)
+{
+  g_assert_cmpfloat (a->ts, ==, b->ts);
+  g_assert_cmpfloat (a->duration, ==, b->duration);
+  g_assert_true (eg_addr_equal (&a->orig_h, &b->orig_h));
+  g_assert_true (eg_addr_equal (&a->resp_h, &b->resp_h));
+  g_assert_cmpuint (a->orig_p, ==, b->orig_p);
+  g_assert_cmpuint (a->resp_p, ==, b->resp_p);
+  g_assert_cmpuint (a->proto, ==, b->proto);
+  g_assert_cmpint (a->conn_state, ==, b->conn_state);
+  g_assert_cmpstr (a->history, ==, b->history);
+  g_assert_cmpuint (a->orig_pkts, ==, b->orig_pkts);
+  g_assert_cmpuint (a->resp_pkts, ==, b->resp_pkts);
+  g_assert_cmpuint (a->orig_ip_bytes, ==, b->orig_ip_bytes);
+  g_assert_cmpuint (a->resp_ip_bytes, ==, b->resp_ip_bytes);
+  g_assert_cmpstr (a->community_id, ==, b->community_id);
+  g_assert_null (b->label);
+  g_assert_null (b->detailed_label);
+}
+
+static void
+test_binetflow_no_label_column (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test5-mixed.binetflow");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *separators[] = { ",", "\t" };
+  Read labeled = { 0 };
+
+  if (path == NULL)
+    return;
+  g_assert_true (read_shared ("slips-dataset/test5-mixed.binetflow", &labeled));
+  g_assert_true (labeled.has_labels);
+  g_assert_cmpuint (count_label (&labeled, NULL), <, labeled.flows->len);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+
+  for (guint s = 0; s < G_N_ELEMENTS (separators); s++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      Read r = { 0 };
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          /* test5 is tab-separated; its last column is Label. */
+          g_auto(GStrv) cells = g_strsplit (lines[i], "\t", -1);
+          guint n = g_strv_length (cells);
+
+          if (n < 2)
+            continue;
+          g_free (cells[n - 1]);
+          cells[n - 1] = NULL;
+          g_autofree char *line = g_strjoinv (separators[s], cells);
+          g_string_append (text, line);
+          g_string_append_c (text, '\n');
+        }
+      g_assert_null (strstr (text->str, "Label"));
+      read_data ("unlabeled.binetflow", text->str, &r);
+      g_assert_false (r.has_labels);
+      g_assert_cmpuint (r.n_bad, ==, labeled.n_bad);
+      g_assert_cmpuint (r.flows->len, ==, labeled.flows->len);
+      for (guint i = 0; i < r.flows->len; i++)
+        assert_same_flow_unlabeled (flow_at (&labeled, i), flow_at (&r, i));
+      read_clear (&r);
+    }
+  read_clear (&labeled);
+}
+
 static void
 test_binetflow_states (void)
 {
@@ -972,6 +1044,7 @@ main (int   argc,
   g_test_add_func ("/flow-log-reader/binetflow/no-src-pkts", test_binetflow_no_src_pkts);
   g_test_add_func ("/flow-log-reader/binetflow/big", test_binetflow_big);
   g_test_add_func ("/flow-log-reader/binetflow/states", test_binetflow_states);
+  g_test_add_func ("/flow-log-reader/binetflow/no-label-column", test_binetflow_no_label_column);
   g_test_add_func ("/flow-log-reader/binetflow/state-mapping", test_binetflow_state_mapping);
   g_test_add_func ("/flow-log-reader/bad/broken-line", test_broken_line);
   g_test_add_func ("/flow-log-reader/bad/broken-json-and-binetflow", test_broken_json_and_binetflow);

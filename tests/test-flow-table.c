@@ -515,6 +515,161 @@ test_conn_state_normal (void)
   g_assert_true (g_str_has_prefix (f->community_id, "1:"));
 }
 
+/* The statistics the model reads (sizes, gaps, flag counts per direction),
+ * against tshark's per-packet decode of the same frames. */
+typedef struct {
+  guint64 n;
+  double  size_min, size_max, size_sum;
+  double  last_ts, iat_min, iat_max, iat_sum;
+  guint32 syn, fin, rst, psh, ack;
+} DirOracle;
+
+static void
+assert_dir_stats (const EgDirStats *ours,
+                  guint64           n,
+                  const DirOracle  *o)
+{
+  g_assert_cmpuint (n, ==, o->n);
+  if (n == 0)
+    return;
+  g_assert_cmpfloat (ours->size.min, ==, o->size_min);
+  g_assert_cmpfloat (ours->size.max, ==, o->size_max);
+  g_assert_cmpfloat_with_epsilon (ours->size.sum, o->size_sum, 1e-6);
+  if (n > 1)
+    {
+      g_assert_cmpfloat_with_epsilon (ours->iat.min, o->iat_min, 2e-6);
+      g_assert_cmpfloat_with_epsilon (ours->iat.max, o->iat_max, 2e-6);
+      g_assert_cmpfloat_with_epsilon (ours->iat.sum, o->iat_sum, 1e-5);
+    }
+  g_assert_cmpuint (ours->n_syn, ==, o->syn);
+  g_assert_cmpuint (ours->n_fin, ==, o->fin);
+  g_assert_cmpuint (ours->n_rst, ==, o->rst);
+  g_assert_cmpuint (ours->n_psh, ==, o->psh);
+  g_assert_cmpuint (ours->n_ack, ==, o->ack);
+}
+
+static void
+test_packet_stats_tshark (gconstpointer data)
+{
+  const char *rel = data;
+  g_autofree char *path = eg_test_shared_path (rel);
+  const char *args[] = { "-r", NULL, "-T", "fields", "-E", "separator=/t",
+                         "-Y", "(tcp or udp) and not icmp and not icmpv6",
+                         "-e", "frame.time_epoch",
+                         "-e", "ip.src", "-e", "ipv6.src", "-e", "ip.dst", "-e", "ipv6.dst",
+                         "-e", "tcp.srcport", "-e", "udp.srcport", "-e", "tcp.dstport",
+                         "-e", "udp.dstport", "-e", "ip.len", "-e", "ipv6.plen",
+                         "-e", "tcp.flags", NULL };
+  g_autoptr(GHashTable) oracle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(EgTestFlows) flows = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  if (path == NULL)
+    return;
+  if (g_find_program_in_path ("tshark") == NULL)
+    {
+      g_test_skip ("tshark is not installed");
+      return;
+    }
+  args[1] = path;
+  out = run_tshark (args);
+  g_assert_nonnull (out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+      g_autofree char *key = NULL;
+      DirOracle *o;
+      double ts, size;
+      gboolean v6, tcp;
+      guint flags;
+
+      if (g_strv_length (f) < 12 || strchr (lines[i], ','))
+        continue;  /* a tunnel: two addresses per field */
+      v6 = *f[1] == '\0';
+      tcp = *f[5] != '\0';
+      key = tuple_key (tcp ? "TCP" : "UDP", v6 ? f[2] : f[1], tcp ? f[5] : f[6],
+                       v6 ? f[4] : f[3], tcp ? f[7] : f[8]);
+      if (key == NULL)
+        continue;
+      ts = g_ascii_strtod (f[0], NULL);
+      size = v6 ? g_ascii_strtod (f[10], NULL) + 40 : g_ascii_strtod (f[9], NULL);
+      flags = tcp ? (guint) g_ascii_strtoull (f[11], NULL, 16) : 0;
+      o = g_hash_table_lookup (oracle, key);
+      if (o == NULL)
+        {
+          o = g_new0 (DirOracle, 1);
+          o->size_min = o->iat_min = G_MAXDOUBLE;
+          g_hash_table_insert (oracle, g_strdup (key), o);
+        }
+      if (o->n > 0)
+        {
+          double gap = ts - o->last_ts;
+          o->iat_min = MIN (o->iat_min, gap);
+          o->iat_max = MAX (o->iat_max, gap);
+          o->iat_sum += gap;
+        }
+      o->n++;
+      o->last_ts = ts;
+      o->size_min = MIN (o->size_min, size);
+      o->size_max = MAX (o->size_max, size);
+      o->size_sum += size;
+      o->syn += !!(flags & 0x02);
+      o->fin += !!(flags & 0x01);
+      o->rst += !!(flags & 0x04);
+      o->psh += !!(flags & 0x08);
+      o->ack += !!(flags & 0x10);
+    }
+
+  flows = eg_test_flows_from_capture (path, NULL);
+  /* A 5-tuple reused by a second connection is two flows: leave it out. */
+  for (guint i = 0; i < flows->flows->len; i++)
+    {
+      const EgFlow *fl = &g_array_index (flows->flows, EgFlow, i);
+      char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN];
+      g_autofree char *key = g_strdup_printf ("%u %s %u %s %u", fl->proto,
+                                              eg_addr_to_string (&fl->orig_h, a), fl->orig_p,
+                                              eg_addr_to_string (&fl->resp_h, b), fl->resp_p);
+      g_hash_table_insert (seen, g_steal_pointer (&key),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (seen, key)) + 1));
+    }
+  for (guint i = 0; i < flows->flows->len; i++)
+    {
+      const EgFlow *fl = &g_array_index (flows->flows, EgFlow, i);
+      const char *proto = fl->proto == IPPROTO_TCP ? "TCP" : fl->proto == IPPROTO_UDP ? "UDP" : NULL;
+      char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN], ap[8], bp[8];
+      g_autofree char *count_key = NULL;
+      g_autofree char *fwd = NULL;
+      g_autofree char *rev = NULL;
+      DirOracle none = { 0 };
+      const DirOracle *o_fwd, *o_rev;
+
+      if (proto == NULL || (fl->flags & (EG_FLOW_FRAGMENTED | EG_FLOW_TUNNELED)))
+        continue;
+      eg_addr_to_string (&fl->orig_h, a);
+      eg_addr_to_string (&fl->resp_h, b);
+      count_key = g_strdup_printf ("%u %s %u %s %u", fl->proto, a, fl->orig_p, b, fl->resp_p);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (seen, count_key)) != 1)
+        continue;
+      g_snprintf (ap, sizeof ap, "%u", fl->orig_p);
+      g_snprintf (bp, sizeof bp, "%u", fl->resp_p);
+      fwd = tuple_key (proto, a, ap, b, bp);
+      rev = tuple_key (proto, b, bp, a, ap);
+      o_fwd = g_hash_table_lookup (oracle, fwd);
+      o_rev = g_hash_table_lookup (oracle, rev);
+      if (o_fwd == NULL && o_rev == NULL)
+        continue;  /* fragments only, or what tshark's filter left out */
+      assert_dir_stats (&fl->dir[0], fl->orig_pkts, o_fwd ? o_fwd : &none);
+      assert_dir_stats (&fl->dir[1], fl->resp_pkts, o_rev ? o_rev : &none);
+      checked++;
+    }
+  g_test_message ("%s: packet statistics of %u flows agree with tshark", rel, checked);
+  g_assert_cmpuint (checked, >, 0);
+}
+
 /* Synthetic packets straight into the table: timeouts, cap, fragments. */
 typedef struct {
   GArray *flows;
@@ -746,6 +901,13 @@ main (int argc, char **argv)
   g_test_add_func ("/flow-table/fragments", test_fragments);
   g_test_add_func ("/flow-table/conn-state/scans", test_conn_state_scans);
   g_test_add_func ("/flow-table/conn-state/normal", test_conn_state_normal);
+  g_test_add_data_func ("/flow-table/stats/tshark/netflix", "ndpi/netflix.pcap", test_packet_stats_tshark);
+  g_test_add_data_func ("/flow-table/stats/tshark/443-chrome", "ndpi/443-chrome.pcap",
+                        test_packet_stats_tshark);
+  g_test_add_data_func ("/flow-table/stats/tshark/ssh-bruteforce",
+                        "slips-dataset/test19-malicious-ssh/malicious-ssh-bruteforce.pcap",
+                        test_packet_stats_tshark);
+  g_test_add_data_func ("/flow-table/stats/tshark/android", "ndpi/android.pcap", test_packet_stats_tshark);
   /* Report every file that differs, not only the first. */
   g_test_set_nonfatal_assertions ();
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)

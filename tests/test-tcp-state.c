@@ -142,7 +142,17 @@ test_established_no_close (void)
   seg (&fx, O, ACK, 101, 501, 0);
   g_assert_cmpint (state (&fx), ==, EG_CONN_STATE_S1);
   seg (&fx, O, FIN | ACK, 101, 501, 0);
+  g_assert_cmpstr (fx.history, ==, "ShAF");
   g_assert_cmpint (state (&fx), ==, EG_CONN_STATE_S2);
+
+  /* The responder closes and the originator never answers: S3. */
+  fixture_init (&fx);
+  seg (&fx, O, SYN, 100, 0, 0);
+  seg (&fx, R, SYN | ACK, 500, 101, 0);
+  seg (&fx, O, ACK, 101, 501, 0);
+  seg (&fx, R, FIN | ACK, 501, 101, 0);
+  g_assert_cmpstr (fx.history, ==, "ShAf");
+  g_assert_cmpint (state (&fx), ==, EG_CONN_STATE_S3);
 }
 
 static void
