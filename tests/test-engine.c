@@ -6,6 +6,8 @@
 #include "eg-alert.h"
 #include "eg-engine.h"
 #include "eg-error.h"
+#include "eg-model.h"
+#include "eg-scorer.h"
 #include "eg-test-util.h"
 
 typedef struct {
@@ -137,6 +139,15 @@ test_files_in_batches (void)
   g_assert_cmpuint (stats.flows, ==, 1994);
   g_assert_cmpuint (stats.queue_drops, ==, 0);
   g_assert_cmpfloat (stats.progress, ==, 1.0);
+  /* The status line names the model that scored. */
+  {
+    g_autofree char *model_path = eg_model_default_path ();
+    g_autoptr(EgModel) model = eg_model_load (model_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (eg_model_get_version (model), !=, 0);
+    g_assert_cmpuint (stats.model_version, ==, eg_model_get_version (model));
+  }
   watch_clear (&w);
 }
 

@@ -270,9 +270,11 @@ update_capture_stats (EgEngine  *self,
                       EgCapture *capture)
 {
   EgFlowTableStats ts;
+  guint32 model_version = self->pipeline ? eg_pipeline_get_model_version (self->pipeline) : 0;
 
   eg_flow_table_get_stats (self->table, &ts);
   g_mutex_lock (&self->lock);
+  self->stats.model_version = model_version;
   self->stats.packets = ts.packets;
   self->stats.bytes = ts.bytes;
   self->stats.undecodable = ts.undecodable;

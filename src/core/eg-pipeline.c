@@ -13,6 +13,7 @@
 
 struct _EgPipeline {
   EgScoringWorker *worker;
+  EgScorer        *scorer;   /* the worker's; lives as long as it does */
   EgPipelineFunc   func;
   gpointer         user_data;
 };
@@ -42,6 +43,7 @@ eg_pipeline_new (const EgConfig *config,
   pipeline = g_new0 (EgPipeline, 1);
   pipeline->func = func;
   pipeline->user_data = user_data;
+  pipeline->scorer = scorer;
   pipeline->worker = eg_scoring_worker_new (scorer, MAX_QUEUED_FLOWS, on_scored, pipeline);
   return pipeline;
 }
@@ -62,6 +64,12 @@ eg_pipeline_push_arp (EgPipeline     *pipeline,
 {
   eg_scoring_worker_push_arp (pipeline->worker, ts, pkt->arp_sha, pkt->arp_spa,
                               pkt->arp_tha, pkt->arp_tpa, pkt->arp_op);
+}
+
+guint32
+eg_pipeline_get_model_version (EgPipeline *pipeline)
+{
+  return eg_scorer_get_model_version (pipeline->scorer);
 }
 
 void

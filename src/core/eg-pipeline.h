@@ -31,6 +31,8 @@ gboolean    eg_pipeline_push     (EgPipeline     *pipeline,
 void        eg_pipeline_push_arp (EgPipeline     *pipeline,
                                   double          ts,
                                   const EgPacket *pkt);
+/* The version of the model scoring now; 0 without one. Any thread. */
+guint32     eg_pipeline_get_model_version (EgPipeline *pipeline);
 /* Delivers everything still queued, then returns. */
 void        eg_pipeline_finish   (EgPipeline     *pipeline);
 void        eg_pipeline_free     (EgPipeline     *pipeline);
