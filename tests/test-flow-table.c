@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "eg-dpi.h"
 #include "eg-error.h"
 #include "eg-test-flows.h"
 #include "eg-test-util.h"
@@ -15,6 +16,8 @@ typedef struct {
   guint16 a_port, b_port;
   guint64 a_pkts, a_bytes, b_pkts, b_bytes;
   gboolean bytes_exact;
+  char    ndpi_protocol[48];  /* "TLS", "HTTP.Google"... as nDPI printed it */
+  gboolean ndpi_dissected;    /* found by dissection, not by port or address */
 } Conversation;
 
 static guint8
@@ -68,7 +71,8 @@ parse_ndpi_expected (const char *path)
 {
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GRegex) re = g_regex_new ("^\\t\\d+\\t(\\w+) (\\S+) <?-> (\\S+) (?:\\[VLAN: \\d+\\])?\\[proto:.*?"
+  g_autoptr(GRegex) re = g_regex_new ("^\\t\\d+\\t(\\w+) (\\S+) <?-> (\\S+) (?:\\[VLAN: \\d+\\])?"
+                                      "\\[proto: (?:[\\d.]+/)?([^\\]]*)\\].*?"
                                       "\\[(\\d+) pkts/(\\d+) bytes <?-> (\\d+) pkts/(\\d+) bytes\\]",
                                       G_REGEX_MULTILINE, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
@@ -83,12 +87,18 @@ parse_ndpi_expected (const char *path)
       g_autofree char *proto = g_match_info_fetch (match, 1);
       g_autofree char *a = g_match_info_fetch (match, 2);
       g_autofree char *b = g_match_info_fetch (match, 3);
-      g_autofree char *ap = g_match_info_fetch (match, 4);
-      g_autofree char *ab = g_match_info_fetch (match, 5);
-      g_autofree char *bp = g_match_info_fetch (match, 6);
-      g_autofree char *bb = g_match_info_fetch (match, 7);
+      g_autofree char *protocol = g_match_info_fetch (match, 4);
+      g_autofree char *ap = g_match_info_fetch (match, 5);
+      g_autofree char *ab = g_match_info_fetch (match, 6);
+      g_autofree char *bp = g_match_info_fetch (match, 7);
+      g_autofree char *bb = g_match_info_fetch (match, 8);
 
       g_strlcpy (c.proto, proto, sizeof c.proto);
+      g_strlcpy (c.ndpi_protocol, protocol, sizeof c.ndpi_protocol);
+      {
+        g_autofree char *line = g_match_info_fetch (match, 0);
+        c.ndpi_dissected = strstr (line, "[Confidence: DPI") != NULL;
+      }
       /* nDPI prints "-" for an address it could not make sense of. */
       if (!parse_endpoint (a, &c.a, &c.a_port))
         memset (&c.a, 0, sizeof c.a);
@@ -128,6 +138,101 @@ count_flows_between (EgTestFlows        *flows,
         }
     }
   return n;
+}
+
+/* The one flow of a conversation, or NULL when there are none or several. */
+static const EgFlow *
+find_only_flow (EgTestFlows        *flows,
+                const Conversation *c)
+{
+  guint8 proto = proto_number (c->proto);
+  const EgFlow *found = NULL;
+
+  for (guint i = 0; i < flows->flows->len; i++)
+    {
+      const EgFlow *f = &g_array_index (flows->flows, EgFlow, i);
+
+      if (f->proto != proto)
+        continue;
+      if ((eg_addr_equal (&f->orig_h, &c->a) && f->orig_p == c->a_port
+           && eg_addr_equal (&f->resp_h, &c->b) && f->resp_p == c->b_port)
+          || (eg_addr_equal (&f->orig_h, &c->b) && f->orig_p == c->b_port
+              && eg_addr_equal (&f->resp_h, &c->a) && f->resp_p == c->a_port))
+        {
+          if (found)
+            return NULL;
+          found = f;
+        }
+    }
+  return found;
+}
+
+/* The service nDPI's reference run found, against ours. nDPI's newer
+ * versions also guess a protocol from the port or the address, and
+ * dissect TLS joined midstream; where there was no exchange that nDPI 4.2
+ * can dissect (a scan, a one-sided flow, no handshake seen) Zeek leaves
+ * service empty, and so do we. Anything else must agree. */
+static void
+check_services (const char   *name,
+                EgTestFlows  *flows,
+                GArray       *expected)
+{
+  static const struct {
+    const char *file;
+    guint16     port;
+    const char *why;
+  } excused[] = {
+    { "smtp-starttls.pcap", 25,
+      "Zeek names a STARTTLS session by what it started as (smtp); nDPI by what it became" },
+  };
+  guint agree = 0, guessed = 0, mismatched = 0;
+
+  for (guint i = 0; i < expected->len; i++)
+    {
+      const Conversation *c = &g_array_index (expected, Conversation, i);
+      g_autofree char *master = g_strdup (c->ndpi_protocol);
+      const EgFlow *f;
+      const char *theirs;
+      char a[EG_ADDR_STRLEN], b[EG_ADDR_STRLEN];
+      gboolean ok = FALSE;
+
+      if (proto_number (c->proto) != IPPROTO_TCP && proto_number (c->proto) != IPPROTO_UDP)
+        continue;
+      f = find_only_flow (flows, c);
+      if (f == NULL)
+        continue;
+      if (strchr (master, '.'))
+        *strchr (master, '.') = '\0';
+      theirs = eg_dpi_service_for_protocol (master);
+      if (g_strcmp0 (f->service, theirs) == 0)
+        {
+          agree++;
+          continue;
+        }
+      if (f->service == NULL
+          && (!c->ndpi_dissected || f->orig_bytes == 0 || f->resp_bytes == 0
+              || f->conn_state == EG_CONN_STATE_OTH))
+        {
+          guessed++;
+          continue;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (excused); k++)
+        if (g_str_equal (name, excused[k].file) && f->resp_p == excused[k].port)
+          {
+            g_test_message ("  %s port %u: %s", name, f->resp_p, excused[k].why);
+            ok = TRUE;
+          }
+      if (ok)
+        continue;
+      mismatched++;
+      g_test_message ("  %s %s:%u -> %s:%u: service %s, nDPI %s", c->proto,
+                      eg_addr_to_string (&f->orig_h, a), f->orig_p,
+                      eg_addr_to_string (&f->resp_h, b), f->resp_p,
+                      f->service ? f->service : "(none)", c->ndpi_protocol);
+    }
+  g_test_message ("%s: service agrees with nDPI on %u flows; %u that nDPI guessed or "
+                  "dissected midstream are left empty, as Zeek does", name, agree, guessed);
+  g_assert_cmpuint (mismatched, ==, 0);
 }
 
 /* Where Edgeguard and nDPI count differently by design, and why. */
@@ -191,6 +296,8 @@ test_ndpi_golden (gconstpointer data)
                           eg_addr_to_string (&c->b, b), c->b_port, c->a_pkts + c->b_pkts, n, pkts);
         }
     }
+  check_services (name, flows, expected);
+
   /* Only the truncated capture may end in an error, and it names itself. */
   if (g_str_equal (name, "fuzz-2021-10-13.pcap"))
     {

@@ -91,36 +91,35 @@ eg_dpi_flow_free (EgDpiFlow *flow)
   g_free (flow);
 }
 
+const char *
+eg_dpi_service_for_protocol (const char *name)
+{
+  /* A transport is not a service: Zeek leaves ICMP's service unset. */
+  if (name == NULL || g_str_equal (name, "Unknown") || g_str_equal (name, "ICMP")
+      || g_str_equal (name, "ICMPV6") || g_str_equal (name, "IGMP")
+      || g_str_equal (name, "IP_in_IP") || g_str_equal (name, "IPv6_in_IP")
+      || g_str_equal (name, "GRE"))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (zeek_names); i++)
+    if (g_str_equal (name, zeek_names[i].ndpi))
+      return g_intern_static_string (zeek_names[i].zeek);
+  {
+    g_autofree char *lower = g_ascii_strdown (name, -1);
+    return g_intern_string (lower);
+  }
+}
+
 static const char *
 service_name (EgDpi    *dpi,
               guint16   proto_id)
 {
   gpointer cached;
-  const char *name;
 
   if (proto_id == NDPI_PROTOCOL_UNKNOWN)
     return NULL;
-  cached = g_hash_table_lookup (dpi->service_names, GUINT_TO_POINTER (proto_id));
-  if (cached)
+  if (g_hash_table_lookup_extended (dpi->service_names, GUINT_TO_POINTER (proto_id), NULL, &cached))
     return cached;
-
-  name = ndpi_get_proto_name (dpi->module, proto_id);
-  /* A transport is not a service: Zeek leaves ICMP's service unset. */
-  if (name == NULL || g_str_equal (name, "ICMP") || g_str_equal (name, "ICMPV6")
-      || g_str_equal (name, "IGMP") || g_str_equal (name, "IP_in_IP")
-      || g_str_equal (name, "IPv6_in_IP") || g_str_equal (name, "GRE"))
-    return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (zeek_names); i++)
-    if (g_strcmp0 (name, zeek_names[i].ndpi) == 0)
-      {
-        cached = (gpointer) g_intern_static_string (zeek_names[i].zeek);
-        break;
-      }
-  if (cached == NULL)
-    {
-      g_autofree char *lower = g_ascii_strdown (name, -1);
-      cached = (gpointer) g_intern_string (lower);
-    }
+  cached = (gpointer) eg_dpi_service_for_protocol (ndpi_get_proto_name (dpi->module, proto_id));
   g_hash_table_insert (dpi->service_names, GUINT_TO_POINTER (proto_id), cached);
   return cached;
 }

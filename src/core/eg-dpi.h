@@ -34,6 +34,10 @@ const char *eg_dpi_giveup       (EgDpi        *dpi,
 /* The host name nDPI found (SNI, Host, DNS query), or "". */
 const char *eg_dpi_server_name  (EgDpiFlow    *flow);
 gsize       eg_dpi_flow_size    (void);
+/* The service a flow record names for an nDPI protocol name: Zeek's
+ * analyzer name where Zeek has one ("TLS" → "ssl"), nDPI's lower-cased
+ * otherwise, NULL for a transport or "Unknown". Interned. */
+const char *eg_dpi_service_for_protocol (const char *ndpi_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgDpi, eg_dpi_free)
 
