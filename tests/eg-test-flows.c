@@ -55,6 +55,7 @@ eg_test_flows_from_capture (const char     *path,
           break;
         }
     }
+  eg_flow_table_get_stats (table, &result->before_flush);
   eg_flow_table_flush (table);
   eg_flow_table_get_stats (table, &result->stats);
   return result;

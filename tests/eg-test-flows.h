@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   GArray          *flows;   /* EgFlow, final records only */
   EgFlowTableStats stats;
+  EgFlowTableStats before_flush;  /* at the end of the input, flows still held */
   guint64          arp;
   GError          *error;   /* set when the capture ended in an error */
 } EgTestFlows;

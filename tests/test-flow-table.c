@@ -777,6 +777,32 @@ test_packet_stats_tshark (gconstpointer data)
   g_assert_cmpuint (checked, >, 0);
 }
 
+/* nDPI's 688-byte state goes as soon as a flow's service and name are
+ * known, not when the flow ends: at the end of these captures flows are
+ * still open, their classification done and its state gone. */
+static void
+test_dpi_state_freed (void)
+{
+  const struct { const char *file; guint64 active; } cases[] = {
+    { "ndpi/http.pcapng", 1 },
+    { "ndpi/netflix.pcap", 22 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = eg_test_shared_path (cases[i].file);
+      g_autoptr(EgTestFlows) flows = NULL;
+
+      if (path == NULL)
+        return;
+      flows = eg_test_flows_from_capture (path, NULL);
+      g_assert_cmpuint (flows->before_flush.active, ==, cases[i].active);
+      g_assert_cmpuint (flows->before_flush.dpi_active, ==, 0);
+      g_assert_cmpuint (flows->stats.peak_dpi_bytes, >, 0);
+      g_assert_cmpuint (flows->stats.dpi_active, ==, 0);
+    }
+}
+
 /* Synthetic packets straight into the table: timeouts, cap, fragments. */
 typedef struct {
   GArray *flows;
@@ -1008,6 +1034,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow-table/fragments", test_fragments);
   g_test_add_func ("/flow-table/conn-state/scans", test_conn_state_scans);
   g_test_add_func ("/flow-table/conn-state/normal", test_conn_state_normal);
+  g_test_add_func ("/flow-table/dpi/state-freed", test_dpi_state_freed);
   g_test_add_data_func ("/flow-table/stats/tshark/netflix", "ndpi/netflix.pcap", test_packet_stats_tshark);
   g_test_add_data_func ("/flow-table/stats/tshark/443-chrome", "ndpi/443-chrome.pcap",
                         test_packet_stats_tshark);

@@ -825,5 +825,6 @@ eg_flow_table_get_stats (EgFlowTable      *table,
                          EgFlowTableStats *stats)
 {
   table->stats.active = table->n_entries;
+  table->stats.dpi_active = table->n_dpi;
   *stats = table->stats;
 }

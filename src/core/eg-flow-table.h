@@ -37,6 +37,7 @@ typedef struct {
   guint64 evictions;
   guint64 active;
   guint64 peak_active;
+  guint64 dpi_active;      /* flows holding nDPI state now */
   guint64 peak_bytes;      /* the table's own memory at its largest */
   guint64 peak_dpi_bytes;  /* nDPI's per-flow state at its largest */
 } EgFlowTableStats;
