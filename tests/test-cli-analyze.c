@@ -163,6 +163,28 @@ test_missing_interface (void)
     g_assert_true (strstr (run.err, "not permitted") || strstr (run.err, "no network interface"));
 }
 
+/* A model that does not load stops the analysis before it starts, and
+ * says which file and why. */
+static void
+test_damaged_model (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *model = g_build_filename (dir, "damaged.ubj", NULL);
+  g_autofree char *config = g_build_filename (dir, "edgeguard.conf", NULL);
+  g_autofree char *config_text = g_strdup_printf ("[detection]\nmodel=%s\n", model);
+  g_autofree char *demo = eg_test_source_path ("data/demo.pcap");
+  g_auto(Run) run = { 0 };
+
+  g_assert_true (g_file_set_contents (model, "{\"learner\": [", -1, NULL));
+  g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
+  run_cli (&run, "analyze", "--no-progress", "-c", config, demo, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "damaged.ubj"));
+  g_assert_nonnull (strstr (run.err, "retrain"));
+  g_assert_cmpuint (count_records (run.out), ==, 0);
+  eg_test_rmdir (dir);
+}
+
 static const char conn_log_head[] =
   "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
   "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\t"
@@ -508,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/analyze/bad-input/not-inputs", test_not_inputs);
   g_test_add_func ("/cli/analyze/bad-input/unknown-linktype", test_unknown_linktype);
   g_test_add_func ("/cli/analyze/bad-input/missing-interface", test_missing_interface);
+  g_test_add_func ("/cli/analyze/bad-input/damaged-model", test_damaged_model);
   g_test_add_func ("/cli/analyze/bad-input/broken-conn-log-line", test_broken_conn_log_line);
   g_test_add_func ("/cli/analyze/bad-input/one-among-good", test_one_bad_input_among_good);
   g_test_add_func ("/cli/analyze/roundtrip-tsv", test_roundtrip_through_tsv);

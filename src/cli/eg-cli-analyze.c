@@ -28,6 +28,7 @@ typedef struct {
   GError       *write_error;
   GString      *line;
   EgStore      *store;
+  char         *last_warning;  /* the engine's finish error repeats the first */
 } Analysis;
 
 /* In the engine's worker thread: every finished flow and alert, in order. */
@@ -82,6 +83,8 @@ on_engine_warning (EgEngine   *engine,
   if (a->progress)
     fputs ("\r\033[K", stderr);
   eg_cli_error ("%s", message);
+  if (a->last_warning == NULL)
+    a->last_warning = g_strdup (message);
 }
 
 static void
@@ -112,6 +115,10 @@ on_engine_finished (EgEngine *engine,
 
   if (a->progress)
     fputs ("\r\033[K", stderr);
+  /* A bad input was reported as it was met; an engine that could not
+   * start (a model that does not load) says so only here. */
+  if (error && g_strcmp0 (error->message, a->last_warning) != 0)
+    eg_cli_error ("%s", error->message);
   if (error)
     a->failed = TRUE;
   g_main_loop_quit (a->loop);
@@ -349,5 +356,6 @@ eg_cli_analyze_main (int    argc,
       a.failed = TRUE;
     }
   g_clear_error (&a.write_error);
+  g_free (a.last_warning);
   return a.failed ? 1 : 0;
 }
