@@ -7,7 +7,8 @@
  * NetBIOS, DHCP, SSDP, LLMNR, MQTT keep-alives) and the telemetry of the
  * operating-system vendors (their own networks, as Slips' organization
  * whitelist) are left out. One alert per beacon until it falls silent for
- * a whole window. */
+ * a whole window. Its uids are the connections whose rhythm was measured
+ * (the last BEACON_HISTORY at most); the description gives the total. */
 #include "eg-detector-private.h"
 
 #include <math.h>
@@ -23,7 +24,7 @@ typedef struct {
   guint   n;         /* connections seen (the ring holds the last ones) */
   double  last_seen;
   gboolean alerted;
-  char    uids[4][EG_UID_LEN];
+  char    uids[BEACON_HISTORY][EG_UID_LEN];  /* beside times[] */
 } Beacon;
 
 typedef struct {
@@ -140,7 +141,7 @@ on_flow (gpointer      state,
       beacon->alerted = FALSE;
     }
   beacon->times[beacon->n % BEACON_HISTORY] = flow->ts;
-  g_strlcpy (beacon->uids[beacon->n % 4], flow->uid, EG_UID_LEN);
+  g_strlcpy (beacon->uids[beacon->n % BEACON_HISTORY], flow->uid, EG_UID_LEN);
   beacon->n++;
   beacon->last_seen = flow->ts;
 
@@ -175,8 +176,8 @@ on_flow (gpointer      state,
                                         eg_addr_to_string (&flow->orig_h, src),
                                         eg_addr_to_string (&flow->resp_h, dst), port,
                                         beacon->n, mean, sd);
-  for (guint i = 0; i < MIN (beacon->n, 4); i++)
-    eg_alert_add_uid (alert, beacon->uids[(beacon->n - 1 - i) % 4]);
+  for (guint i = 0; i < n_times; i++)
+    eg_alert_add_uid (alert, beacon->uids[(beacon->n - n_times + i) % BEACON_HISTORY]);
   eg_detectors_emit (ds, alert);
 }
 
