@@ -654,20 +654,22 @@ test_silence_benign (void)
           g_array_append_val (benign, g_array_index (flows, EgFlow, i));
       g_assert_cmpuint (benign->len, >, 1000);
       alerts = run (NULL, benign);
-      /* Silence from everything that claims malice. A desktop that keeps
-       * HTTPS sessions open for hours, or whose SYNs to ten web servers in
-       * an hour go unanswered, does trip long-connection and the first
-       * port-scan-horizontal bucket (Slips' definitions; they are low and
-       * high evidence of a behaviour, and say so). Those are checked to be
-       * what they claim. */
+      /* Silence from everything that claims malice, scans included: the
+       * desktop 147.32.83.165 of 011 leaves ~100 HTTPS SYNs a day
+       * unanswered among 2,000 sessions, and port-scan-horizontal now
+       * tells a busy client from a scanner. What stays is long-connection
+       * (desktops keep HTTPS sessions open for hours): Slips' definition,
+       * low evidence of a behaviour, and it says so. Each is checked to be
+       * what it claims. */
       for (guint i = 0; i < alerts->len; i++)
         {
           EgAlert *al = alerts->pdata[i];
 
           if (g_strcmp0 (al->detector, "long-connection") == 0)
-            g_assert_cmpuint (al->threat_level, ==, EG_THREAT_LOW);
-          else if (g_strcmp0 (al->detector, "port-scan-horizontal") == 0)
-            g_assert_nonnull (strstr (al->description, "on 10 hosts"));
+            {
+              g_assert_cmpuint (al->threat_level, ==, EG_THREAT_LOW);
+              g_assert_nonnull (strstr (al->description, "open for"));
+            }
           else
             g_error ("unexpected alert on benign flows: %s: %s", al->detector, al->description);
         }

@@ -13,6 +13,11 @@
 #define ONCE_MAX 200000
 
 static guint    once_hash  (gconstpointer p);
+static guint    scan_key_hash  (gconstpointer p);
+static gboolean scan_key_equal (gconstpointer a,
+                                gconstpointer b);
+static void     note_query (EgDetectors  *ds,
+                            const EgFlow *flow);
 static gboolean once_equal (gconstpointer a,
                             gconstpointer b);
 
@@ -113,6 +118,8 @@ eg_detectors_new (const EgConfig *config,
   ds->ipinfo = ipinfo;
   ds->model_threshold = config->model_threshold > 0 ? config->model_threshold : 0.5;
   ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
+  ds->corroborating = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, g_free);
+  ds->queries = g_hash_table_new_full (scan_key_hash, scan_key_equal, g_free, g_free);
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -154,8 +161,11 @@ eg_detectors_free (EgDetectors *ds)
       if (ds->states[i] && detectors[i]->destroy)
         detectors[i]->destroy (ds->states[i]);
   g_free (ds->states);
+  g_clear_pointer (&ds->model, eg_model_unref);
   g_clear_pointer (&ds->services, g_hash_table_unref);
   g_clear_pointer (&ds->once, g_hash_table_unref);
+  g_clear_pointer (&ds->corroborating, g_hash_table_unref);
+  g_clear_pointer (&ds->queries, g_hash_table_unref);
   eg_config_free (ds->config);
   g_free (ds);
 }
@@ -171,12 +181,23 @@ eg_detectors_set_model_threshold (EgDetectors *ds,
 }
 
 void
+eg_detectors_set_model (EgDetectors *ds,
+                        EgModel     *model)
+{
+  if (model == ds->model)
+    return;
+  g_clear_pointer (&ds->model, eg_model_unref);
+  ds->model = model ? eg_model_ref (model) : NULL;
+}
+
+void
 eg_detectors_process_flow (EgDetectors  *ds,
                            const EgFlow *flow,
                            GPtrArray    *alerts_out)
 {
   ds->out = alerts_out;
   ds->n_flows++;
+  note_query (ds, flow);
   for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
     if (detectors[i]->flow)
       detectors[i]->flow (ds->states[i], ds, flow);
@@ -270,6 +291,20 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
+  if (alert->threat_level >= EG_THREAT_LOW && alert->detector != g_intern_static_string ("ml-flow"))
+    {
+      double *last = g_hash_table_lookup (ds->corroborating, &alert->src);
+
+      if (last == NULL)
+        {
+          if (g_hash_table_size (ds->corroborating) >= ONCE_MAX)
+            g_hash_table_remove_all (ds->corroborating);
+          last = g_new (double, 1);
+          *last = alert->ts;
+          g_hash_table_insert (ds->corroborating, g_memdup2 (&alert->src, sizeof alert->src), last);
+        }
+      *last = MAX (*last, alert->ts);
+    }
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
   else
@@ -297,6 +332,60 @@ once_equal (gconstpointer a,
   const OnceEntry *x = a, *y = b;
 
   return x->detector == y->detector && memcmp (&x->key, &y->key, sizeof x->key) == 0;
+}
+
+#define QUERY_REPLY_WINDOW 60.0
+
+static void
+note_query (EgDetectors  *ds,
+            const EgFlow *flow)
+{
+  EgScanKey key = { 0 };
+  double *last;
+
+  if (flow->proto != IPPROTO_UDP || !eg_addr_is_special (&flow->resp_h))
+    return;
+  key.src = flow->orig_h;
+  key.port = flow->orig_p;
+  last = g_hash_table_lookup (ds->queries, &key);
+  if (last == NULL)
+    {
+      if (g_hash_table_size (ds->queries) >= ONCE_MAX)
+        g_hash_table_remove_all (ds->queries);
+      last = g_new (double, 1);
+      *last = flow->ts;
+      g_hash_table_insert (ds->queries, g_memdup2 (&key, sizeof key), last);
+    }
+  *last = MAX (*last, flow->ts);
+}
+
+gboolean
+eg_detectors_is_query_reply (EgDetectors  *ds,
+                             const EgFlow *flow)
+{
+  static const guint16 discovery[] = { 53, 67, 68, 137, 138, 1900, 3702, 5353, 5355 };
+  EgScanKey key = { 0 };
+  const double *last;
+
+  if (flow->proto != IPPROTO_UDP)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (discovery); i++)
+    if (flow->orig_p == discovery[i])
+      return TRUE;
+  key.src = flow->resp_h;
+  key.port = flow->resp_p;
+  last = g_hash_table_lookup (ds->queries, &key);
+  return last && fabs (flow->ts - *last) < QUERY_REPLY_WINDOW;
+}
+
+gboolean
+eg_detectors_corroborated (EgDetectors  *ds,
+                           const EgAddr *src,
+                           double        ts)
+{
+  const double *last = g_hash_table_lookup (ds->corroborating, src);
+
+  return last && fabs (ts - *last) < ds->config->detection_window;
 }
 
 gboolean
@@ -440,15 +529,15 @@ scan_key_equal (gconstpointer a,
   return memcmp (a, b, sizeof (EgScanKey)) == 0;
 }
 
-static guint
-addr_value_hash (gconstpointer p)
+guint
+eg_addr_key_hash (gconstpointer p)
 {
   return bytes_hash (p, sizeof (EgAddr));
 }
 
-static gboolean
-addr_value_equal (gconstpointer a,
-                  gconstpointer b)
+gboolean
+eg_addr_key_equal (gconstpointer a,
+               gconstpointer b)
 {
   return memcmp (a, b, sizeof (EgAddr)) == 0;
 }
@@ -532,6 +621,18 @@ eg_scan_table_get (EgScanTable     *table,
   return state;
 }
 
+EgScanState *
+eg_scan_table_lookup (EgScanTable     *table,
+                      const EgScanKey *key,
+                      double           ts)
+{
+  EgScanState *state = g_hash_table_lookup (table->states, key);
+
+  if (state == NULL || ts - state->start > table->window)
+    return NULL;
+  return state;
+}
+
 gboolean
 eg_scan_state_add (EgScanState  *state,
                    const EgAddr *value,
@@ -560,7 +661,7 @@ eg_scan_state_add (EgScanState  *state,
           state->few[state->n_distinct++] = *value;
           return TRUE;
         }
-      state->distinct = g_hash_table_new_full (addr_value_hash, addr_value_equal, g_free, NULL);
+      state->distinct = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, NULL);
       for (guint i = 0; i < EG_SCAN_FEW; i++)
         g_hash_table_add (state->distinct, g_memdup2 (&state->few[i], sizeof *value));
     }

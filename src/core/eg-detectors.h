@@ -24,6 +24,7 @@
 #include "eg-config.h"
 #include "eg-flow.h"
 #include "eg-ipinfo.h"
+#include "eg-model.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,10 @@ void         eg_detectors_free         (EgDetectors    *ds);
 /* The model's threshold, for ml-flow (flows below it are not evidence). */
 void         eg_detectors_set_model_threshold (EgDetectors *ds,
                                         double          threshold);
+/* The model that scored the flows (a reference is kept; NULL: none), so
+ * ml-flow takes as evidence only classes it has benign training for. */
+void         eg_detectors_set_model    (EgDetectors    *ds,
+                                        EgModel        *model);
 void         eg_detectors_process_flow (EgDetectors    *ds,
                                         const EgFlow   *flow,
                                         GPtrArray      *alerts_out);

@@ -15,6 +15,12 @@
 
 typedef struct _Forest Forest;
 
+/* Training flows per class (transport × service), for eg_model_knows_benign. */
+#define N_PROTO_CLASSES 4   /* tcp, udp, icmp (v4 and v6), other */
+#define N_SERVICE_CLASSES (EG_SERVICE_OTHER + 1)
+
+static const char * const proto_class_names[N_PROTO_CLASSES] = { "tcp", "udp", "icmp", "other" };
+
 struct _EgModel {
   gatomicrefcount  ref_count;
   BoosterHandle    booster;
@@ -27,7 +33,152 @@ struct _EgModel {
   char            *sha256;      /* of the model file, from the sidecar */
   guint            n_threads;   /* last nthread given to XGBoost; 0: its default */
   Forest          *forest;      /* our own evaluator of the same trees, or NULL */
+  gboolean         has_support;  /* the sidecar recorded benign_support */
+  guint32          benign[N_PROTO_CLASSES][N_SERVICE_CLASSES];
+  guint32          malicious[N_PROTO_CLASSES][N_SERVICE_CLASSES];
+  float            alert_threshold[N_PROTO_CLASSES][N_SERVICE_CLASSES];  /* 0: none */
+  float            alert_default;  /* of classes without their own; 0: none */
 };
+
+static guint
+proto_class (float proto)
+{
+  switch ((int) proto)
+    {
+    case 6: return 0;
+    case 17: return 1;
+    case 1:
+    case 58: return 2;
+    default: return 3;
+    }
+}
+
+static guint
+service_class (float service)
+{
+  if (!(service >= 0 && service < N_SERVICE_CLASSES))
+    return EG_SERVICE_OTHER;
+  return (guint) service;
+}
+
+static void
+count_support (EgModel     *model,
+               const float *rows,
+               const float *labels,
+               guint        n_rows,
+               guint        n_features)
+{
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const float *row = rows + (gsize) i * n_features;
+      guint p = proto_class (row[EG_FEAT_PROTO]), sv = service_class (row[EG_FEAT_SERVICE]);
+
+      if (labels[i] > 0.5f)
+        model->malicious[p][sv]++;
+      else
+        model->benign[p][sv]++;
+    }
+  model->has_support = TRUE;
+}
+
+gint64
+eg_model_get_benign_support (EgModel *model,
+                             guint8   proto,
+                             guint    service)
+{
+  if (!model->has_support)
+    return -1;
+  return model->benign[proto_class (proto)][service_class (service)];
+}
+
+gboolean
+eg_model_knows_benign (EgModel *model,
+                       guint8   proto,
+                       guint    service)
+{
+  gint64 n = eg_model_get_benign_support (model, proto, service);
+
+  return n < 0 || n >= EG_MODEL_MIN_BENIGN;
+}
+
+static int
+compare_float_desc (gconstpointer a,
+                    gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x < y) - (x > y);
+}
+
+/* Just above the (allowed+1)-th highest of scores: flagged means >= t. */
+static double
+fpr_threshold (GArray *scores,
+               double  max_fpr,
+               double  floor)
+{
+  guint allowed;
+
+  g_array_sort (scores, compare_float_desc);
+  allowed = (guint) (max_fpr * scores->len);
+  if (allowed >= scores->len)
+    return floor;
+  return CLAMP (nextafterf (g_array_index (scores, float, allowed), 2.0f), floor, 0.999999);
+}
+
+gboolean
+eg_model_calibrate (EgModel     *model,
+                    const float *rows,
+                    const float *scores,
+                    const float *labels,
+                    guint        n_rows,
+                    double       max_fpr)
+{
+  g_autoptr(GArray) pooled = g_array_new (FALSE, FALSE, sizeof (float));
+  GArray *by_class[N_PROTO_CLASSES][N_SERVICE_CLASSES] = { { NULL } };
+  double pooled_threshold;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const float *row = rows + (gsize) i * model->n_features;
+      guint8 proto = (guint8) row[EG_FEAT_PROTO];
+      guint p = proto_class (proto), sv = service_class (row[EG_FEAT_SERVICE]);
+
+      if (labels[i] > 0.5f || !eg_model_knows_benign (model, proto, sv))
+        continue;
+      g_array_append_val (pooled, scores[i]);
+      if (by_class[p][sv] == NULL)
+        by_class[p][sv] = g_array_new (FALSE, FALSE, sizeof (float));
+      g_array_append_val (by_class[p][sv], scores[i]);
+    }
+  if (pooled->len == 0)
+    return FALSE;
+  pooled_threshold = fpr_threshold (pooled, max_fpr, model->threshold);
+  for (guint p = 0; p < N_PROTO_CLASSES; p++)
+    for (guint sv = 0; sv < N_SERVICE_CLASSES; sv++)
+      {
+        GArray *class_scores = by_class[p][sv];
+
+        model->alert_threshold[p][sv] = 0;
+        if (class_scores && class_scores->len >= EG_MODEL_MIN_CALIBRATION)
+          model->alert_threshold[p][sv] = fpr_threshold (class_scores, max_fpr, model->threshold);
+        g_clear_pointer (&by_class[p][sv], g_array_unref);
+      }
+  model->alert_default = pooled_threshold;
+  return TRUE;
+}
+
+double
+eg_model_get_alert_threshold (EgModel *model,
+                              guint8   proto,
+                              guint    service)
+{
+  float t = model->alert_threshold[proto_class (proto)][service_class (service)];
+
+  if (t > 0)
+    return t;
+  return model->alert_default > 0 ? model->alert_default : model->threshold;
+}
+
 
 void
 eg_train_params_init (EgTrainParams *params)
@@ -315,6 +466,57 @@ set_xgb_error (GError    **error,
 }
 
 static gboolean
+read_support (EgModel  *model,
+              JsonNode *node)
+{
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  list = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      JsonObject *entry;
+      const char *proto, *service;
+      gint64 benign, malicious;
+      double threshold;
+      guint p, sv;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        return FALSE;
+      entry = json_node_get_object (item);
+      proto = json_object_get_string_member_with_default (entry, "proto", NULL);
+      service = json_object_get_string_member_with_default (entry, "service", NULL);
+      benign = json_object_get_int_member_with_default (entry, "benign", -1);
+      malicious = json_object_get_int_member_with_default (entry, "malicious", -1);
+      if (proto == NULL || service == NULL || benign < 0 || malicious < 0
+          || benign > G_MAXUINT32 || malicious > G_MAXUINT32)
+        return FALSE;
+      for (p = 0; p < N_PROTO_CLASSES; p++)
+        if (strcmp (proto, proto_class_names[p]) == 0)
+          break;
+      for (sv = 0; sv < N_SERVICE_CLASSES; sv++)
+        {
+          g_autofree char *name = eg_feature_format_value (EG_FEAT_SERVICE, sv);
+
+          if (g_strcmp0 (service, name) == 0)
+            break;
+        }
+      if (p == N_PROTO_CLASSES || sv == N_SERVICE_CLASSES)
+        return FALSE;
+      model->benign[p][sv] = benign;
+      model->malicious[p][sv] = malicious;
+      threshold = json_object_get_double_member_with_default (entry, "alert_threshold", 0);
+      if (!(threshold >= 0 && threshold < 1))
+        return FALSE;
+      model->alert_threshold[p][sv] = threshold;
+    }
+  model->has_support = TRUE;
+  return TRUE;
+}
+
+static gboolean
 read_sidecar (EgModel    *model,
               const char *model_path,
               GError    **error)
@@ -393,6 +595,17 @@ read_sidecar (EgModel    *model,
   if (json_object_has_member (obj, "metrics")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "metrics")))
     model->metrics = json_object_ref (json_object_get_object_member (obj, "metrics"));
+  model->alert_default = json_object_get_double_member_with_default (obj, "alert_threshold", 0);
+  if (!(model->alert_default >= 0 && model->alert_default < 1))
+    model->alert_default = 0;
+  if (json_object_has_member (obj, "benign_support")
+      && !read_support (model, json_object_get_member (obj, "benign_support")))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "The model sidecar “%s” has a damaged \"benign_support\" list: retrain "
+                   "the model or restore the sidecar", path);
+      return FALSE;
+    }
   return TRUE;
 
 bad:
@@ -514,6 +727,39 @@ sidecar_to_json (EgModel    *model,
     json_builder_add_string_value (b, names[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
+  if (model->alert_default > 0)
+    {
+      json_builder_set_member_name (b, "alert_threshold");
+      json_builder_add_double_value (b, model->alert_default);
+    }
+  if (model->has_support)
+    {
+      json_builder_set_member_name (b, "benign_support");
+      json_builder_begin_array (b);
+      for (guint p = 0; p < N_PROTO_CLASSES; p++)
+        for (guint sv = 0; sv < N_SERVICE_CLASSES; sv++)
+          if (model->benign[p][sv] || model->malicious[p][sv])
+            {
+              g_autofree char *service = eg_feature_format_value (EG_FEAT_SERVICE, sv);
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "proto");
+              json_builder_add_string_value (b, proto_class_names[p]);
+              json_builder_set_member_name (b, "service");
+              json_builder_add_string_value (b, service);
+              json_builder_set_member_name (b, "benign");
+              json_builder_add_int_value (b, model->benign[p][sv]);
+              json_builder_set_member_name (b, "malicious");
+              json_builder_add_int_value (b, model->malicious[p][sv]);
+              if (model->alert_threshold[p][sv] > 0)
+                {
+                  json_builder_set_member_name (b, "alert_threshold");
+                  json_builder_add_double_value (b, model->alert_threshold[p][sv]);
+                }
+              json_builder_end_object (b);
+            }
+      json_builder_end_array (b);
+    }
   if (model->training)
     {
       JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -662,6 +908,7 @@ eg_model_train (const float         *rows,
       goto fail;
   XGDMatrixFree (dmat);
   model->version = (guint32) (g_get_real_time () / G_USEC_PER_SEC);
+  count_support (model, rows, labels, n_rows, n_features);
   forest_attach (model);
   return g_steal_pointer (&model);
 

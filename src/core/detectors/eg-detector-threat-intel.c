@@ -39,19 +39,6 @@ indicator_free (gpointer p)
   g_free (ind);
 }
 
-static guint
-addr_hash (gconstpointer p)
-{
-  return eg_hash_bytes (p, sizeof (EgAddr));
-}
-
-static gboolean
-addr_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return memcmp (a, b, sizeof (EgAddr)) == 0;
-}
-
 static void
 destroy (gpointer p)
 {
@@ -148,7 +135,7 @@ create (EgDetectors *ds,
 {
   ThreatIntel *ti = g_new0 (ThreatIntel, 1);
 
-  ti->addrs = g_hash_table_new_full (addr_hash, addr_equal, g_free, NULL);
+  ti->addrs = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, NULL);
   ti->networks = g_array_new (FALSE, FALSE, sizeof (Network));
   ti->asns = g_hash_table_new (NULL, NULL);
   ti->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
