@@ -12,10 +12,18 @@
 
 #define ONCE_MAX 200000
 
+/* Items of the corroborating and queries tables. */
+typedef struct {
+  EgAddr addr;
+  double last;
+} LastSeen;
+
+typedef struct {
+  EgScanKey key;
+  double    last;
+} LastQuery;
+
 static guint    once_hash  (gconstpointer p);
-static guint    scan_key_hash  (gconstpointer p);
-static gboolean scan_key_equal (gconstpointer a,
-                                gconstpointer b);
 static void     note_query (EgDetectors  *ds,
                             const EgFlow *flow);
 static gboolean once_equal (gconstpointer a,
@@ -118,8 +126,8 @@ eg_detectors_new (const EgConfig *config,
   ds->ipinfo = ipinfo;
   ds->model_threshold = config->model_threshold > 0 ? config->model_threshold : 0.5;
   ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
-  ds->corroborating = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, g_free);
-  ds->queries = g_hash_table_new_full (scan_key_hash, scan_key_equal, g_free, g_free);
+  ds->corroborating = eg_key_table_new (sizeof (EgAddr), sizeof (LastSeen), NULL);
+  ds->queries = eg_key_table_new (sizeof (EgScanKey), sizeof (LastQuery), NULL);
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -164,8 +172,8 @@ eg_detectors_free (EgDetectors *ds)
   g_clear_pointer (&ds->model, eg_model_unref);
   g_clear_pointer (&ds->services, g_hash_table_unref);
   g_clear_pointer (&ds->once, g_hash_table_unref);
-  g_clear_pointer (&ds->corroborating, g_hash_table_unref);
-  g_clear_pointer (&ds->queries, g_hash_table_unref);
+  g_clear_pointer (&ds->corroborating, eg_key_table_free);
+  g_clear_pointer (&ds->queries, eg_key_table_free);
   eg_config_free (ds->config);
   g_free (ds);
 }
@@ -293,17 +301,13 @@ eg_detectors_emit (EgDetectors *ds,
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
   if (alert->threat_level >= EG_THREAT_LOW && alert->detector != g_intern_static_string ("ml-flow"))
     {
-      double *last = g_hash_table_lookup (ds->corroborating, &alert->src);
+      LastSeen *seen;
+      gboolean created;
 
-      if (last == NULL)
-        {
-          if (g_hash_table_size (ds->corroborating) >= ONCE_MAX)
-            g_hash_table_remove_all (ds->corroborating);
-          last = g_new (double, 1);
-          *last = alert->ts;
-          g_hash_table_insert (ds->corroborating, g_memdup2 (&alert->src, sizeof alert->src), last);
-        }
-      *last = MAX (*last, alert->ts);
+      if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
+        eg_key_table_remove_all (ds->corroborating);
+      seen = eg_key_table_insert (ds->corroborating, &alert->src, &created);
+      seen->last = created ? alert->ts : MAX (seen->last, alert->ts);
     }
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
@@ -341,22 +345,17 @@ note_query (EgDetectors  *ds,
             const EgFlow *flow)
 {
   EgScanKey key = { 0 };
-  double *last;
+  LastQuery *query;
+  gboolean created;
 
   if (flow->proto != IPPROTO_UDP || !eg_addr_is_special (&flow->resp_h))
     return;
   key.src = flow->orig_h;
   key.port = flow->orig_p;
-  last = g_hash_table_lookup (ds->queries, &key);
-  if (last == NULL)
-    {
-      if (g_hash_table_size (ds->queries) >= ONCE_MAX)
-        g_hash_table_remove_all (ds->queries);
-      last = g_new (double, 1);
-      *last = flow->ts;
-      g_hash_table_insert (ds->queries, g_memdup2 (&key, sizeof key), last);
-    }
-  *last = MAX (*last, flow->ts);
+  if (eg_key_table_size (ds->queries) >= ONCE_MAX)
+    eg_key_table_remove_all (ds->queries);
+  query = eg_key_table_insert (ds->queries, &key, &created);
+  query->last = created ? flow->ts : MAX (query->last, flow->ts);
 }
 
 gboolean
@@ -365,17 +364,19 @@ eg_detectors_is_query_reply (EgDetectors  *ds,
 {
   static const guint16 discovery[] = { 53, 67, 68, 137, 138, 1900, 3702, 5353, 5355 };
   EgScanKey key = { 0 };
-  const double *last;
+  const LastQuery *query;
 
   if (flow->proto != IPPROTO_UDP)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (discovery); i++)
     if (flow->orig_p == discovery[i])
       return TRUE;
+  if (eg_key_table_size (ds->queries) == 0)
+    return FALSE;
   key.src = flow->resp_h;
   key.port = flow->resp_p;
-  last = g_hash_table_lookup (ds->queries, &key);
-  return last && fabs (flow->ts - *last) < QUERY_REPLY_WINDOW;
+  query = eg_key_table_lookup (ds->queries, &key);
+  return query && fabs (flow->ts - query->last) < QUERY_REPLY_WINDOW;
 }
 
 gboolean
@@ -383,9 +384,9 @@ eg_detectors_corroborated (EgDetectors  *ds,
                            const EgAddr *src,
                            double        ts)
 {
-  const double *last = g_hash_table_lookup (ds->corroborating, src);
+  const LastSeen *seen = eg_key_table_lookup (ds->corroborating, src);
 
-  return last && fabs (ts - *last) < ds->config->detection_window;
+  return seen && fabs (ts - seen->last) < ds->config->detection_window;
 }
 
 gboolean
@@ -483,7 +484,7 @@ eg_addr_is_special (const EgAddr *addr)
 
 struct _EgScanTable {
   double      window;
-  GHashTable *states;   /* EgScanKey * → EgScanState * */
+  EgKeyTable *states;   /* EgScanState, keyed by its EgScanKey */
   guint64     n_gets;
 };
 
@@ -491,65 +492,29 @@ guint
 eg_hash_bytes (const void *data,
                gsize       len)
 {
-  const guint8 *b = data;
-  guint64 h = 0x9e3779b97f4a7c15ull ^ len;
-  gsize i = 0;
-
-  /* Word at a time: detectors hash keys for most flows. */
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, b + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-  for (; i < len; i++)
-    h = (h ^ b[i]) * 0x100000001b3ull;
-  return (guint) (h ^ (h >> 29));
-}
-
-static guint
-bytes_hash (const guint8 *b,
-            gsize         len)
-{
-  return eg_hash_bytes (b, len);
-}
-
-static guint
-scan_key_hash (gconstpointer p)
-{
-  return bytes_hash (p, sizeof (EgScanKey));
-}
-
-static gboolean
-scan_key_equal (gconstpointer a,
-                gconstpointer b)
-{
-  return memcmp (a, b, sizeof (EgScanKey)) == 0;
+  return eg_key_hash (data, len);
 }
 
 guint
 eg_addr_key_hash (gconstpointer p)
 {
-  return bytes_hash (p, sizeof (EgAddr));
+  return eg_key_hash (p, sizeof (EgAddr));
 }
 
 gboolean
 eg_addr_key_equal (gconstpointer a,
-               gconstpointer b)
+                   gconstpointer b)
 {
   return memcmp (a, b, sizeof (EgAddr)) == 0;
 }
 
 static void
-scan_state_free (gpointer p)
+scan_state_clear (gpointer p)
 {
   EgScanState *state = p;
 
   g_clear_pointer (&state->distinct, g_hash_table_unref);
-  g_array_unref (state->uids);
-  g_free (state);
+  g_clear_pointer (&state->uids, g_array_unref);
 }
 
 EgScanTable *
@@ -558,7 +523,7 @@ eg_scan_table_new (double window)
   EgScanTable *table = g_new0 (EgScanTable, 1);
 
   table->window = window > 0 ? window : 3600;
-  table->states = g_hash_table_new_full (scan_key_hash, scan_key_equal, g_free, scan_state_free);
+  table->states = eg_key_table_new (sizeof (EgScanKey), sizeof (EgScanState), scan_state_clear);
   return table;
 }
 
@@ -567,7 +532,7 @@ eg_scan_table_free (EgScanTable *table)
 {
   if (table == NULL)
     return;
-  g_hash_table_unref (table->states);
+  eg_key_table_free (table->states);
   g_free (table);
 }
 
@@ -578,13 +543,29 @@ scan_state_reset (EgScanState *state,
 {
   g_clear_pointer (&state->distinct, g_hash_table_unref);
   state->n_distinct = 0;
-  g_array_set_size (state->uids, 0);
+  if (state->uids)
+    g_array_set_size (state->uids, 0);
   state->start = ts;
   state->last = ts;
   state->pkts = 0;
   state->n_flows = 0;
   state->n_answered = 0;
   state->next_threshold = MAX (first_threshold, 1);
+}
+
+typedef struct {
+  double ts;
+  double window;
+} Sweep;
+
+static gboolean
+scan_state_idle (gpointer item,
+                 gpointer unused,
+                 gpointer data)
+{
+  const Sweep *sweep = data;
+
+  return sweep->ts - ((EgScanState *) item)->last > sweep->window;
 }
 
 EgScanState *
@@ -594,29 +575,19 @@ eg_scan_table_get (EgScanTable     *table,
                    guint            first_threshold)
 {
   EgScanState *state;
+  gboolean created;
 
   /* Now and then, forget keys idle for a whole window: memory stays bounded
    * by the traffic of one window. */
   if (++table->n_gets % 65536 == 0)
     {
-      GHashTableIter iter;
-      gpointer value;
+      Sweep sweep = { ts, table->window };
 
-      g_hash_table_iter_init (&iter, table->states);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (ts - ((EgScanState *) value)->last > table->window)
-          g_hash_table_iter_remove (&iter);
+      eg_key_table_remove_if (table->states, scan_state_idle, &sweep);
     }
 
-  state = g_hash_table_lookup (table->states, key);
-  if (state == NULL)
-    {
-      state = g_new0 (EgScanState, 1);
-      state->uids = g_array_new (FALSE, FALSE, sizeof (EgUid));
-      scan_state_reset (state, ts, first_threshold);
-      g_hash_table_insert (table->states, g_memdup2 (key, sizeof *key), state);
-    }
-  else if (ts - state->start > table->window)
+  state = eg_key_table_insert (table->states, key, &created);
+  if (created || ts - state->start > table->window)
     scan_state_reset (state, ts, first_threshold);
   return state;
 }
@@ -626,7 +597,7 @@ eg_scan_table_lookup (EgScanTable     *table,
                       const EgScanKey *key,
                       double           ts)
 {
-  EgScanState *state = g_hash_table_lookup (table->states, key);
+  EgScanState *state = eg_key_table_lookup (table->states, key);
 
   if (state == NULL || ts - state->start > table->window)
     return NULL;
@@ -644,10 +615,12 @@ eg_scan_state_add (EgScanState  *state,
   state->pkts += pkts;
   if (ts > state->last)
     state->last = ts;
-  if (uid && uid[0] && state->uids->len < EG_SCAN_MAX_UIDS)
+  if (uid && uid[0] && (state->uids == NULL || state->uids->len < EG_SCAN_MAX_UIDS))
     {
       EgUid u;
 
+      if (state->uids == NULL)
+        state->uids = g_array_sized_new (FALSE, FALSE, sizeof (EgUid), 16);
       g_strlcpy (u.s, uid, sizeof u.s);
       g_array_append_val (state->uids, u);
     }
@@ -694,6 +667,6 @@ void
 eg_alert_add_uids (EgAlert *alert,
                    GArray  *uids)
 {
-  for (guint i = 0; i < uids->len; i++)
+  for (guint i = 0; uids && i < uids->len; i++)
     eg_alert_add_uid (alert, g_array_index (uids, EgUid, i).s);
 }

@@ -206,6 +206,7 @@ typedef struct {
 
 struct _Forest {
   ForestNode *nodes;
+  float      *means;     /* per node: the cover-weighted mean of its leaves, or NULL */
   guint      *roots;     /* first node of each tree */
   guint       n_trees;
   guint       n_nodes;
@@ -218,17 +219,55 @@ forest_free (Forest *forest)
   if (forest == NULL)
     return;
   g_free (forest->nodes);
+  g_free (forest->means);
   g_free (forest->roots);
   g_free (forest);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forest, forest_free)
 
+/* Saabas' path attribution, as XGBoost's approximate contributions: along
+ * the path a row takes, each split's feature gets the change of the node
+ * mean it causes; the bias is the sum of the root means. Contributions
+ * plus bias add up to the margin. Without XGBoost's per-call work (it
+ * rebuilds every node mean on each call), an explanation costs a walk. */
+static void
+forest_contributions (const Forest *forest,
+                      const float  *row,
+                      guint         n_features,
+                      double       *contributions,
+                      double       *bias)
+{
+  *bias = forest->base_margin;
+  memset (contributions, 0, n_features * sizeof *contributions);
+  for (guint t = 0; t < forest->n_trees; t++)
+    {
+      const ForestNode *tree = forest->nodes + forest->roots[t];
+      const float *means = forest->means + forest->roots[t];
+      gint32 i = 0;
+
+      *bias += means[0];
+      while (tree[i].left >= 0)
+        {
+          float x = row[tree[i].feature];
+          gint32 next;
+
+          if (isnan (x))
+            next = tree[i].default_left ? tree[i].left : tree[i].right;
+          else
+            next = x < tree[i].value ? tree[i].left : tree[i].right;
+          contributions[tree[i].feature] += means[next] - means[i];
+          i = next;
+        }
+    }
+}
+
 static inline float
 forest_margin (const Forest *forest,
                const float  *row)
 {
   float sum = 0;
+
 
   for (guint t = 0; t < forest->n_trees; t++)
     {
@@ -277,6 +316,8 @@ forest_build (BoosterHandle booster,
   g_autoptr(Forest) forest = g_new0 (Forest, 1);
   g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (ForestNode));
   g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) means = g_array_new (FALSE, TRUE, sizeof (float));
+  gboolean has_means = TRUE;
   const char *buf = NULL;
   bst_ulong len = 0;
   JsonObject *learner, *param, *objective, *gb, *gbmodel;
@@ -315,6 +356,7 @@ forest_build (BoosterHandle booster,
       JsonArray *cond = member_array (tree, "split_conditions");
       JsonArray *dflt = member_array (tree, "default_left");
       JsonArray *type = member_array (tree, "split_type");
+      JsonArray *cover = member_array (tree, "sum_hessian");
       guint n, root = nodes->len;
 
       if (left == NULL || right == NULL || index == NULL || cond == NULL || dflt == NULL)
@@ -347,17 +389,45 @@ forest_build (BoosterHandle booster,
           node.default_left = json_array_get_int_element (dflt, i) != 0;
           g_array_append_val (nodes, node);
         }
+      if (cover && json_array_get_length (cover) == n)
+        {
+          /* Children come after their parent: fill the means bottom up. */
+          g_array_set_size (means, root + n);
+          for (guint i = n; i-- > 0;)
+            {
+              const ForestNode *node = &g_array_index (nodes, ForestNode, root + i);
+              float *m = &g_array_index (means, float, root + i);
+
+              if (node->left < 0)
+                *m = node->value;
+              else
+                {
+                  double cl = json_array_get_double_element (cover, node->left);
+                  double cr = json_array_get_double_element (cover, node->right);
+                  double ml = g_array_index (means, float, root + node->left);
+                  double mr = g_array_index (means, float, root + node->right);
+
+                  *m = cl + cr > 0 ? (float) ((ml * cl + mr * cr) / (cl + cr)) : 0;
+                }
+            }
+        }
+      else
+        has_means = FALSE;
       g_array_append_val (roots, root);
     }
   forest->n_trees = roots->len;
   forest->n_nodes = nodes->len;
   forest->roots = (guint *) g_array_free (g_steal_pointer (&roots), FALSE);
   forest->nodes = (ForestNode *) g_array_free (g_steal_pointer (&nodes), FALSE);
+  if (has_means)
+    forest->means = (float *) g_array_free (g_steal_pointer (&means), FALSE);
   return g_steal_pointer (&forest);
 }
 
 static gboolean predict (EgModel *model, const float *rows, guint n_rows, int type,
                          const float **out, bst_ulong *out_len, GError **error);
+static gboolean xgboost_contributions (EgModel *model, const float *row,
+                                       double *contributions, double *bias, GError **error);
 
 /* Our trees must give XGBoost's scores, to float precision, on rows that
  * take every kind of branch: anything else and XGBoost keeps the job. */
@@ -394,6 +464,32 @@ forest_attach (EgModel *model)
           g_debug ("Scoring with XGBoost: our trees differ on row %u (%g, XGBoost %g)",
                    i, ours, theirs[i]);
           return;
+        }
+    }
+  /* And our explanations XGBoost's, on a few of the same rows. */
+  for (guint i = 0; forest->means && i < 8; i++)
+    {
+      const float *row = rows + (gsize) i * model->n_features;
+      double ours[EG_N_FEATURES], theirs_c[EG_N_FEATURES], our_bias, their_bias;
+
+      if (model->n_features != EG_N_FEATURES
+          || !xgboost_contributions (model, row, theirs_c, &their_bias, NULL))
+        {
+          g_clear_pointer (&forest->means, g_free);
+          break;
+        }
+      forest_contributions (forest, row, model->n_features, ours, &our_bias);
+      for (guint f = 0; f <= model->n_features && forest->means; f++)
+        {
+          double x = f < model->n_features ? ours[f] : our_bias;
+          double y = f < model->n_features ? theirs_c[f] : their_bias;
+
+          if (fabs (x - y) > 1e-4 * MAX (1.0, fabs (y)))
+            {
+              g_debug ("Explaining with XGBoost: our contribution of feature %u differs "
+                       "(%g, XGBoost %g)", f, x, y);
+              g_clear_pointer (&forest->means, g_free);
+            }
         }
     }
   model->forest = g_steal_pointer (&forest);
@@ -1101,31 +1197,26 @@ compare_abs_contribution (gconstpointer a,
   return (x < y) - (x > y);
 }
 
-guint
-eg_model_explain (EgModel        *model,
-                  const float    *row,
-                  EgContribution *top,
-                  guint           n_top,
-                  float          *score,
-                  GError        **error)
+/* XGBoost's own approximate contributions (type 3, Saabas' path
+ * attribution: like SHAP it sums to the margin, at a fraction of TreeSHAP's
+ * cost). In-place prediction has none: this goes through a DMatrix. */
+static gboolean
+xgboost_contributions (EgModel     *model,
+                       const float *row,
+                       double      *contributions,
+                       double      *bias,
+                       GError     **error)
 {
   const float *out = NULL;
-  bst_ulong len = 0;
-  EgContribution all[EG_N_FEATURES];
-  guint n = 0;
-  double margin = 0;
+  bst_ulong len = 1;
   DMatrixHandle dmat = NULL;
   const bst_ulong *shape = NULL;
   bst_ulong dim = 0;
 
-  /* In-place prediction has no contributions: go through a DMatrix. Type 3
-   * is Saabas' path attribution: like SHAP it sums to the margin, at a
-   * fraction of TreeSHAP's cost, which matters when a burst of alerts
-   * each asks why. */
   if (XGDMatrixCreateFromMat (row, 1, model->n_features, NAN, &dmat) != 0)
     {
       set_xgb_error (error, EG_ERROR_FAILED, "Cannot build a matrix for the explanation");
-      return 0;
+      return FALSE;
     }
   if (XGBoosterPredictFromDMatrix (model->booster, dmat,
                                    "{\"type\":3,\"training\":false,\"iteration_begin\":0,"
@@ -1134,9 +1225,8 @@ eg_model_explain (EgModel        *model,
     {
       XGDMatrixFree (dmat);
       set_xgb_error (error, EG_ERROR_FAILED, "XGBoost contributions failed");
-      return 0;
+      return FALSE;
     }
-  len = 1;
   for (bst_ulong i = 0; i < dim; i++)
     len *= shape[i];
   if (len != model->n_features + 1)
@@ -1145,20 +1235,44 @@ eg_model_explain (EgModel        *model,
       g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
                    "XGBoost returned %lu contributions for %u features",
                    (unsigned long) len, model->n_features);
-      return 0;
+      return FALSE;
     }
-  for (guint i = 0; i < model->n_features && i < EG_N_FEATURES; i++)
+  for (guint i = 0; i < model->n_features; i++)
+    contributions[i] = out[i];
+  *bias = out[model->n_features];
+  XGDMatrixFree (dmat);
+  return TRUE;
+}
+
+guint
+eg_model_explain (EgModel        *model,
+                  const float    *row,
+                  EgContribution *top,
+                  guint           n_top,
+                  float          *score,
+                  GError        **error)
+{
+  EgContribution all[EG_N_FEATURES];
+  double contributions[EG_N_FEATURES], margin;
+  guint n = 0;
+
+  g_return_val_if_fail (model->n_features == EG_N_FEATURES, 0);
+  /* Our trees when they carry their node means (checked against XGBoost on
+   * load): a burst of alerts each asking why must not cost a DMatrix each. */
+  if (model->forest && model->forest->means)
+    forest_contributions (model->forest, row, model->n_features, contributions, &margin);
+  else if (!xgboost_contributions (model, row, contributions, &margin, error))
+    return 0;
+  for (guint i = 0; i < model->n_features; i++)
     {
-      margin += out[i];
-      if (out[i] == 0.0f)
+      margin += contributions[i];
+      if (contributions[i] == 0.0)
         continue;
       all[n].feature = i;
       all[n].value = row[i];
-      all[n].contribution = out[i];
+      all[n].contribution = (float) contributions[i];
       n++;
     }
-  margin += out[model->n_features];  /* the bias */
-  XGDMatrixFree (dmat);
   if (score)
     *score = (float) (1.0 / (1.0 + exp (-margin)));
   qsort (all, n, sizeof all[0], compare_abs_contribution);

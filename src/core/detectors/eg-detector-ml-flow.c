@@ -18,11 +18,13 @@
 #include <string.h>
 
 #include "eg-features.h"
+#include "eg-key-table.h"
 
 #define ML_MAX_UIDS 20
 #define ML_ALONE_MEDIUM 25.0
 
 typedef struct {
+  EgAddr     src;    /* first: the table's key */
   double     start;
   double     sum;
   guint      n;
@@ -33,17 +35,26 @@ typedef struct {
 } Evidence;
 
 typedef struct {
-  GHashTable *sources;   /* EgAddr * → Evidence * */
+  EgKeyTable *sources;   /* Evidence, keyed by its source */
   guint64     n_flows;
 } MlFlow;
 
 static void
-evidence_free (gpointer p)
+evidence_clear (gpointer p)
 {
   Evidence *ev = p;
 
-  g_array_unref (ev->uids);
-  g_free (ev);
+  g_clear_pointer (&ev->uids, g_array_unref);
+}
+
+static gboolean
+evidence_old (gpointer item,
+              gpointer unused,
+              gpointer data)
+{
+  const double *limit = data;
+
+  return ((Evidence *) item)->start < *limit;
 }
 
 static gpointer
@@ -52,7 +63,7 @@ create (EgDetectors *ds,
 {
   MlFlow *ml = g_new0 (MlFlow, 1);
 
-  ml->sources = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, evidence_free);
+  ml->sources = eg_key_table_new (sizeof (EgAddr), sizeof (Evidence), evidence_clear);
   return ml;
 }
 
@@ -61,7 +72,7 @@ destroy (gpointer p)
 {
   MlFlow *ml = p;
 
-  g_hash_table_unref (ml->sources);
+  eg_key_table_free (ml->sources);
   g_free (ml);
 }
 
@@ -78,6 +89,7 @@ on_flow (gpointer      state,
   double window = ds->config->detection_window;
   double threshold = ds->model_threshold, confidence;
   EgThreatLevel level;
+  gboolean created;
 
   /* A multicast name query is no attack, whatever its score. */
   if (flow->score < 0 || flow->score < ds->model_threshold || eg_addr_is_special (&flow->resp_h)
@@ -105,23 +117,17 @@ on_flow (gpointer      state,
 
   if (++ml->n_flows % 65536 == 0)
     {
-      GHashTableIter iter;
-      gpointer value;
+      double limit = flow->ts - window;
 
-      g_hash_table_iter_init (&iter, ml->sources);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (flow->ts - ((Evidence *) value)->start > window)
-          g_hash_table_iter_remove (&iter);
+      eg_key_table_remove_if (ml->sources, evidence_old, &limit);
     }
 
-  ev = g_hash_table_lookup (ml->sources, &flow->orig_h);
-  if (ev == NULL)
+  ev = eg_key_table_insert (ml->sources, &flow->orig_h, &created);
+  if (created)
     {
-      ev = g_new0 (Evidence, 1);
       ev->uids = g_array_new (FALSE, FALSE, sizeof (EgUid));
       ev->start = flow->ts;
       ev->level = -1;
-      g_hash_table_insert (ml->sources, g_memdup2 (&flow->orig_h, sizeof flow->orig_h), ev);
     }
   else if (flow->ts - ev->start > window)
     {

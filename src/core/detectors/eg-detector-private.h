@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include "eg-detectors.h"
+#include "eg-key-table.h"
 
 G_BEGIN_DECLS
 
@@ -48,8 +49,8 @@ struct _EgDetectors {
   EgModel     *model;           /* that scored the flows, or NULL */
   GPtrArray   *out;             /* alerts of the current call */
   GHashTable  *once;            /* (detector, src, dst, port, proto) → last alert ts */
-  GHashTable  *corroborating;   /* EgAddr src → ts of its last rule alert, low or above */
-  GHashTable  *queries;         /* EgScanKey (src, port) → ts of its last multicast UDP query */
+  EgKeyTable  *corroborating;   /* (EgAddr src, ts of its last rule alert, low or above) */
+  EgKeyTable  *queries;         /* (EgScanKey src and port, ts of its last multicast UDP query) */
   gpointer    *states;          /* one per detector */
   gpointer     threat_intel;    /* the threat-intel detector's state */
   guint64      n_flows;
@@ -134,12 +135,13 @@ typedef struct {
 #define EG_SCAN_FEW 4
 
 typedef struct {
+  EgScanKey   key;           /* first: the table hashes the state through it */
   double      start;
   double      last;
   EgAddr      few[EG_SCAN_FEW];  /* the first distinct values, inline */
   GHashTable *distinct;      /* all of them once there are more: EgAddr * */
   guint       n_distinct;    /* a port is an EgAddr of family 0 */
-  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows */
+  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows; NULL before one */
   guint64     pkts;
   guint       n_flows;
   guint       n_answered;
@@ -173,6 +175,7 @@ gboolean     eg_scan_state_add         (EgScanState    *state,
 gboolean     eg_scan_state_crossed     (EgScanState    *state);
 void         eg_scan_port_value        (EgAddr         *value,
                                         guint16         port);
+/* uids: EgUid, may be NULL (none). */
 void         eg_alert_add_uids         (EgAlert        *alert,
                                         GArray         *uids);
 
