@@ -782,6 +782,9 @@ eg_model_load (const char *path,
                    EG_FEATURE_SCHEMA_ID, EG_N_FEATURES);
       return NULL;
     }
+  /* The checks on load are a few rows: on more threads, OpenMP's idle
+   * workers would spin beside the scoring thread for a while after. */
+  eg_model_set_n_threads (model, 1);
   forest_attach (model);
   return g_steal_pointer (&model);
 }
