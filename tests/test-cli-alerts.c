@@ -245,6 +245,12 @@ test_beaconing (void)
   g_assert_cmpint (json_object_get_int_member (beacon, "dport"), ==, 443);
   /* All the connections whose rhythm raised it (11 at least), not a sample. */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (beacon, "uids")), >=, 11);
+  /* The remote end located offline, from Debian's libloc database. */
+  if (g_file_test ("/usr/share/libloc-location/location.db", G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpstr (json_object_get_string_member (beacon, "country"), ==, "US");
+      g_assert_cmpint (json_object_get_int_member (beacon, "asn"), ==, 209242);
+    }
 }
 
 static void

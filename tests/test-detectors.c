@@ -405,6 +405,49 @@ test_threat_intel_server_name (void)
   eg_test_rmdir (dir);
 }
 
+/* An AS indicator against the location database: test-cc's C&C server
+ * sits in AS209242. */
+static void
+test_threat_intel_asn (void)
+{
+  g_autoptr(GArray) cc = read_capture ("slips-dataset/test-cc/test-cc-capture-1.pcap");
+  g_autofree char *dir = NULL, *list = NULL;
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GPtrArray) alerts = NULL, ti = NULL;
+  g_autoptr(GError) error = NULL;
+  EgAlert *a = NULL;
+
+  if (cc == NULL)
+    return;
+  if (!g_file_test ("/usr/share/libloc-location/location.db", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no libloc location database (Debian's libloc-database)");
+      return;
+    }
+  dir = eg_test_mkdtemp ();
+  list = g_build_filename (dir, "iocs.csv", NULL);
+  g_file_set_contents (list, "AS209242, medium, Test hosting AS\n", -1, &error);
+  g_assert_no_error (error);
+  config->threat_intel_path = g_strdup (list);
+  alerts = run (config, cc);
+  ti = only (alerts, "threat-intel");
+  /* One per server of that AS the host talked to: .21 is the beacon's. */
+  for (guint i = 0; i < ti->len; i++)
+    {
+      char dst[EG_ADDR_STRLEN];
+
+      if (g_str_equal (eg_addr_to_string (&((EgAlert *) ti->pdata[i])->dst, dst), "141.193.213.21"))
+        a = ti->pdata[i];
+    }
+  g_assert_nonnull (a);
+  g_assert_cmpstr (a->country, ==, "US");
+  assert_alert_at (a, "147.32.80.37", "141.193.213.21", 443);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_MEDIUM);
+  g_assert_cmpuint (a->asn, ==, 209242);
+  g_assert_nonnull (strstr (a->description, "Test hosting AS"));
+  eg_test_rmdir (dir);
+}
+
 static void
 test_unknown_port (void)
 {
@@ -905,6 +948,7 @@ main (int    argc,
   g_test_add_func ("/detectors/long-connection/broadcast", test_long_connection_broadcast);
   g_test_add_func ("/detectors/threat-intel/ip-and-cidr", test_threat_intel);
   g_test_add_func ("/detectors/threat-intel/server-name", test_threat_intel_server_name);
+  g_test_add_func ("/detectors/threat-intel/asn", test_threat_intel_asn);
   g_test_add_func ("/detectors/beaconing/capture-2", test_beaconing_capture_2);
   g_test_add_func ("/detectors/rejected-connections/capture", test_rejected_capture);
   g_test_add_func ("/detectors/large-upload/real-record", test_large_upload_real);
