@@ -571,6 +571,87 @@ test_beaconing_capture_2 (void)
   g_assert_nonnull (strstr (a->description, " times, every "));
 }
 
+/* ml-flow accumulates: one flow the model is sure of (0.99) adds 0.5 ×
+ * 0.98 of evidence and pages nobody; the third within the window passes
+ * alert-threshold 1.0, at info while no rule detector agrees. With the
+ * threshold set to 0.4 the first one does. */
+static void
+test_ml_flow_accumulates (void)
+{
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) three = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) again = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) alerts = NULL, ml = NULL;
+  g_autoptr(EgConfig) eager = eg_config_new ();
+  EgAlert *a;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.5", "203.0.113.9", 443, 100 + i * 60.0, EG_CONN_STATE_SF);
+
+      f.score = 0.99f;
+      if (i == 0)
+        {
+          g_array_append_val (one, f);
+          g_array_append_val (again, f);
+        }
+      g_array_append_val (three, f);
+    }
+
+  alerts = run (NULL, one);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 0);
+  g_clear_pointer (&ml, g_ptr_array_unref);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  alerts = run (NULL, three);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  a = ml->pdata[0];
+  assert_alert_at (a, "192.168.5.5", "203.0.113.9", 443);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_INFO);
+  g_assert_cmpuint (a->uids->len, ==, 3);
+  g_assert_cmpfloat_with_epsilon (a->confidence, 0.98, 1e-3);
+  g_clear_pointer (&ml, g_ptr_array_unref);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  eager->alert_threshold = 0.4;
+  alerts = run (eager, again);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  g_assert_cmpuint (((EgAlert *) ml->pdata[0])->uids->len, ==, 1);
+}
+
+/* A rule detector's evidence against the same source lifts the model's
+ * alert to high: five refused connections (rejected-connections, medium)
+ * before the model's third flow. */
+static void
+test_ml_flow_corroborated (void)
+{
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) alerts = NULL, ml = NULL, rej = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.6", "203.0.113.10", 8081, 50 + i, EG_CONN_STATE_REJ);
+
+      g_array_append_val (flows, f);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.6", "203.0.113.9", 443, 100 + i * 60.0, EG_CONN_STATE_SF);
+
+      f.score = 0.99f;
+      g_array_append_val (flows, f);
+    }
+  alerts = run (NULL, flows);
+  rej = only (alerts, "rejected-connections");
+  g_assert_cmpuint (rej->len, ==, 1);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  g_assert_cmpuint (((EgAlert *) ml->pdata[0])->threat_level, ==, EG_THREAT_HIGH);
+}
+
 static void
 test_rejected (void)
 {
@@ -949,6 +1030,8 @@ main (int    argc,
   g_test_add_func ("/detectors/threat-intel/ip-and-cidr", test_threat_intel);
   g_test_add_func ("/detectors/threat-intel/server-name", test_threat_intel_server_name);
   g_test_add_func ("/detectors/threat-intel/asn", test_threat_intel_asn);
+  g_test_add_func ("/detectors/ml-flow/accumulates", test_ml_flow_accumulates);
+  g_test_add_func ("/detectors/ml-flow/corroborated", test_ml_flow_corroborated);
   g_test_add_func ("/detectors/beaconing/capture-2", test_beaconing_capture_2);
   g_test_add_func ("/detectors/rejected-connections/capture", test_rejected_capture);
   g_test_add_func ("/detectors/large-upload/real-record", test_large_upload_real);
