@@ -9,7 +9,8 @@
  * threat-intel match, SSH success) alert once per source, destination and
  * port per window. Model verdicts go through a per-source evidence
  * accumulator: Σ threat weight × confidence over the window must pass
- * config->alert_threshold, so one noisy flow pages nobody.
+ * config->alert_threshold, so one noisy flow pages nobody; alone they make
+ * an info alert, high once a rule detector raised one against the source.
  *
  * Alert "detector" names are public (README): port-scan-horizontal,
  * port-scan-vertical, icmp-sweep, arp-scan, long-connection, ssh-bruteforce,
