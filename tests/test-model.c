@@ -345,6 +345,16 @@ test_bad_files (void)
     g_assert_true (g_file_set_contents (sidecar, changed, -1, NULL));
     assert_load_fails (path, EG_ERROR_SCHEMA_MISMATCH, "sport");
 
+    /* A benign count that is no count: refused, not read as zero (which
+     * would silently stop ml-flow for that class). */
+    g_strfreev (parts);
+    parts = g_strsplit (meta, "\"benign\" : ", 2);
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    g_free (changed);
+    changed = g_strconcat (parts[0], "\"benign\" : \"many\", \"was\" : ", parts[1], NULL);
+    g_assert_true (g_file_set_contents (sidecar, changed, -1, NULL));
+    assert_load_fails (path, EG_ERROR_FORMAT, "benign_support");
+
     /* Damaged sidecar, then none. */
     g_assert_true (g_file_set_contents (sidecar, "{\"format\": ", -1, NULL));
     assert_load_fails (path, EG_ERROR_FORMAT, "not valid JSON");

@@ -561,6 +561,19 @@ set_xgb_error (GError    **error,
   return FALSE;
 }
 
+/* A count in a sidecar entry, or -1 when it is missing or not a whole number. */
+static gint64
+member_count (JsonObject *entry,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (entry, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (node);
+}
+
 static gboolean
 read_support (EgModel  *model,
               JsonNode *node)
@@ -584,8 +597,8 @@ read_support (EgModel  *model,
       entry = json_node_get_object (item);
       proto = json_object_get_string_member_with_default (entry, "proto", NULL);
       service = json_object_get_string_member_with_default (entry, "service", NULL);
-      benign = json_object_get_int_member_with_default (entry, "benign", -1);
-      malicious = json_object_get_int_member_with_default (entry, "malicious", -1);
+      benign = member_count (entry, "benign");
+      malicious = member_count (entry, "malicious");
       if (proto == NULL || service == NULL || benign < 0 || malicious < 0
           || benign > G_MAXUINT32 || malicious > G_MAXUINT32)
         return FALSE;
