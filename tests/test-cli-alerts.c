@@ -264,6 +264,27 @@ test_mixed_capture (void)
   g_assert_nonnull (find_alert (alerts, "port-scan-horizontal"));
 }
 
+/* The normal nDPI captures that used to raise high and medium model alerts
+ * through this very command: nothing above info now. */
+static void
+test_normal_traffic (void)
+{
+  const char *captures[] = { "ndpi/android.pcap", "ndpi/rtsp.pcap", "ndpi/iphone.pcap",
+                             "ndpi/dns_fragmented.pcap" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (captures); k++)
+    {
+      g_autoptr(GPtrArray) alerts = alerts_of (captures[k]);
+
+      for (guint i = 0; i < alerts->len; i++)
+        if (!g_str_equal (json_object_get_string_member (alerts->pdata[i], "threat_level"), "info"))
+          g_error ("%s: %s alert at %s on normal traffic: %s", captures[k],
+                   json_object_get_string_member (alerts->pdata[i], "detector"),
+                   json_object_get_string_member (alerts->pdata[i], "threat_level"),
+                   json_object_get_string_member (alerts->pdata[i], "description"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,5 +295,6 @@ main (int   argc,
   g_test_add_func ("/cli/alerts/format/icmp-sweep", test_icmp_sweep);
   g_test_add_func ("/cli/alerts/format/beaconing", test_beaconing);
   g_test_add_func ("/cli/alerts/format/mixed-capture", test_mixed_capture);
+  g_test_add_func ("/cli/alerts/silence/normal-traffic", test_normal_traffic);
   return g_test_run ();
 }
