@@ -110,6 +110,18 @@ assert_addr (const EgAddr *addr,
     g_assert_cmpstr (eg_addr_to_string (addr, buf), ==, expected);
 }
 
+/* Who, against whom, on which port: what every alert test asserts. */
+static void
+assert_alert_at (const EgAlert *a,
+                 const char    *src,
+                 const char    *dst,
+                 guint16        dport)
+{
+  assert_addr (&a->src, src);
+  assert_addr (&a->dst, dst);
+  g_assert_cmpuint (a->dport, ==, dport);
+}
+
 static void
 test_horizontal_zeek (void)
 {
@@ -124,9 +136,7 @@ test_horizontal_zeek (void)
   /* Exactly the first bucket: 10 hosts on 80/tcp that never answered. */
   g_assert_cmpuint (scans->len, ==, 1);
   a = scans->pdata[0];
-  assert_addr (&a->src, "10.0.2.112");
-  assert_addr (&a->dst, NULL);
-  g_assert_cmpuint (a->dport, ==, 80);
+  assert_alert_at (a, "10.0.2.112", NULL, 80);
   g_assert_cmpuint (a->proto, ==, IPPROTO_TCP);
   g_assert_cmpuint (a->uids->len, ==, 10);
   g_assert_cmpuint (a->threat_level, ==, EG_THREAT_HIGH);
@@ -351,6 +361,93 @@ test_threat_intel_domain (void)
   eg_test_rmdir (dir);
 }
 
+/* Domains against the names nDPI found: the HTTP Host of Emotet's
+ * download (ndpi/emotet.pcap) and DNS queries (test-cc capture 2 asks
+ * zen.spamhaus.org about addresses; the indicator is the parent). */
+static void
+test_threat_intel_server_name (void)
+{
+  g_autoptr(GArray) emotet = read_capture ("ndpi/emotet.pcap");
+  g_autoptr(GArray) cc = read_capture ("slips-dataset/test-cc/test-cc-capture-2.pcap");
+  g_autofree char *dir = NULL, *list = NULL;
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GPtrArray) alerts = NULL, ti = NULL, dns_alerts = NULL, dns_ti = NULL;
+  g_autoptr(GError) error = NULL;
+  EgAlert *a;
+
+  if (emotet == NULL || cc == NULL)
+    return;
+  dir = eg_test_mkdtemp ();
+  list = g_build_filename (dir, "iocs.csv", NULL);
+  g_file_set_contents (list,
+                       "gandhitoday.org, high, Emotet download site\n"
+                       "zen.spamhaus.org, low, DNS blocklist lookups\n", -1, &error);
+  g_assert_no_error (error);
+  config->threat_intel_path = g_strdup (list);
+
+  alerts = run (config, emotet);
+  ti = only (alerts, "threat-intel");
+  g_assert_cmpuint (ti->len, ==, 1);
+  a = ti->pdata[0];
+  assert_alert_at (a, "10.4.20.102", "107.161.178.210", 80);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_HIGH);
+  g_assert_nonnull (strstr (a->description, "connected to gandhitoday.org"));
+  g_assert_nonnull (strstr (a->description, "Emotet download site"));
+
+  dns_alerts = run (config, cc);
+  dns_ti = only (dns_alerts, "threat-intel");
+  g_assert_cmpuint (dns_ti->len, >=, 1);
+  a = dns_ti->pdata[0];
+  assert_alert_at (a, "147.32.80.37", "147.32.80.9", 53);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_LOW);
+  g_assert_nonnull (strstr (a->description, "looked up "));
+  g_assert_nonnull (strstr (a->description, ".zen.spamhaus.org"));
+  eg_test_rmdir (dir);
+}
+
+/* An AS indicator against the location database: test-cc's C&C server
+ * sits in AS209242. */
+static void
+test_threat_intel_asn (void)
+{
+  g_autoptr(GArray) cc = read_capture ("slips-dataset/test-cc/test-cc-capture-1.pcap");
+  g_autofree char *dir = NULL, *list = NULL;
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GPtrArray) alerts = NULL, ti = NULL;
+  g_autoptr(GError) error = NULL;
+  EgAlert *a = NULL;
+
+  if (cc == NULL)
+    return;
+  if (!g_file_test ("/usr/share/libloc-location/location.db", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no libloc location database (Debian's libloc-database)");
+      return;
+    }
+  dir = eg_test_mkdtemp ();
+  list = g_build_filename (dir, "iocs.csv", NULL);
+  g_file_set_contents (list, "AS209242, medium, Test hosting AS\n", -1, &error);
+  g_assert_no_error (error);
+  config->threat_intel_path = g_strdup (list);
+  alerts = run (config, cc);
+  ti = only (alerts, "threat-intel");
+  /* One per server of that AS the host talked to: .21 is the beacon's. */
+  for (guint i = 0; i < ti->len; i++)
+    {
+      char dst[EG_ADDR_STRLEN];
+
+      if (g_str_equal (eg_addr_to_string (&((EgAlert *) ti->pdata[i])->dst, dst), "141.193.213.21"))
+        a = ti->pdata[i];
+    }
+  g_assert_nonnull (a);
+  g_assert_cmpstr (a->country, ==, "US");
+  assert_alert_at (a, "147.32.80.37", "141.193.213.21", 443);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_MEDIUM);
+  g_assert_cmpuint (a->asn, ==, 209242);
+  g_assert_nonnull (strstr (a->description, "Test hosting AS"));
+  eg_test_rmdir (dir);
+}
+
 static void
 test_unknown_port (void)
 {
@@ -433,9 +530,7 @@ test_beaconing_synthetic (void)
   beacons = only (alerts, "beaconing");
   g_assert_cmpuint (beacons->len, ==, 1);
   a = beacons->pdata[0];
-  assert_addr (&a->src, "192.168.1.20");
-  assert_addr (&a->dst, "203.0.113.7");
-  g_assert_cmpuint (a->dport, ==, 443);
+  assert_alert_at (a, "192.168.1.20", "203.0.113.7", 443);
   g_assert_nonnull (strstr (a->description, "11 times, every 60."));
 }
 
@@ -452,9 +547,109 @@ test_beaconing_capture (void)
   beacons = only (alerts, "beaconing");
   g_assert_cmpuint (beacons->len, ==, 1);
   a = beacons->pdata[0];
-  assert_addr (&a->src, "147.32.80.37");
-  assert_addr (&a->dst, "141.193.213.21");
-  g_assert_cmpuint (a->dport, ==, 443);
+  assert_alert_at (a, "147.32.80.37", "141.193.213.21", 443);
+}
+
+/* The second test-cc capture: the same C&C pattern to a neighbouring
+ * server, 13 connections. Every one of them is evidence. */
+static void
+test_beaconing_capture_2 (void)
+{
+  g_autoptr(GArray) flows = read_capture ("slips-dataset/test-cc/test-cc-capture-2.pcap");
+  g_autoptr(GPtrArray) alerts = NULL, beacons = NULL;
+  EgAlert *a;
+
+  if (flows == NULL)
+    return;
+  alerts = run (NULL, flows);
+  beacons = only (alerts, "beaconing");
+  g_assert_cmpuint (beacons->len, ==, 1);
+  a = beacons->pdata[0];
+  assert_alert_at (a, "147.32.80.37", "141.193.213.20", 443);
+  g_assert_cmpuint (a->proto, ==, IPPROTO_TCP);
+  g_assert_cmpuint (a->uids->len, >=, 11);
+  g_assert_nonnull (strstr (a->description, " times, every "));
+}
+
+/* ml-flow accumulates: one flow the model is sure of (0.99) adds 0.5 ×
+ * 0.98 of evidence and pages nobody; the third within the window passes
+ * alert-threshold 1.0, at info while no rule detector agrees. With the
+ * threshold set to 0.4 the first one does. */
+static void
+test_ml_flow_accumulates (void)
+{
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) three = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) again = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) alerts = NULL, ml = NULL;
+  g_autoptr(EgConfig) eager = eg_config_new ();
+  EgAlert *a;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.5", "203.0.113.9", 443, 100 + i * 60.0, EG_CONN_STATE_SF);
+
+      f.score = 0.99f;
+      if (i == 0)
+        {
+          g_array_append_val (one, f);
+          g_array_append_val (again, f);
+        }
+      g_array_append_val (three, f);
+    }
+
+  alerts = run (NULL, one);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 0);
+  g_clear_pointer (&ml, g_ptr_array_unref);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  alerts = run (NULL, three);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  a = ml->pdata[0];
+  assert_alert_at (a, "192.168.5.5", "203.0.113.9", 443);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_INFO);
+  g_assert_cmpuint (a->uids->len, ==, 3);
+  g_assert_cmpfloat_with_epsilon (a->confidence, 0.98, 1e-3);
+  g_clear_pointer (&ml, g_ptr_array_unref);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  eager->alert_threshold = 0.4;
+  alerts = run (eager, again);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  g_assert_cmpuint (((EgAlert *) ml->pdata[0])->uids->len, ==, 1);
+}
+
+/* A rule detector's evidence against the same source lifts the model's
+ * alert to high: five refused connections (rejected-connections, medium)
+ * before the model's third flow. */
+static void
+test_ml_flow_corroborated (void)
+{
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) alerts = NULL, ml = NULL, rej = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.6", "203.0.113.10", 8081, 50 + i, EG_CONN_STATE_REJ);
+
+      g_array_append_val (flows, f);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      EgFlow f = make_flow ("192.168.5.6", "203.0.113.9", 443, 100 + i * 60.0, EG_CONN_STATE_SF);
+
+      f.score = 0.99f;
+      g_array_append_val (flows, f);
+    }
+  alerts = run (NULL, flows);
+  rej = only (alerts, "rejected-connections");
+  g_assert_cmpuint (rej->len, ==, 1);
+  ml = only (alerts, "ml-flow");
+  g_assert_cmpuint (ml->len, ==, 1);
+  g_assert_cmpuint (((EgAlert *) ml->pdata[0])->threat_level, ==, EG_THREAT_HIGH);
 }
 
 static void
@@ -474,10 +669,73 @@ test_rejected (void)
   rej = only (alerts, "rejected-connections");
   g_assert_cmpuint (rej->len, ==, 1);
   a = rej->pdata[0];
-  assert_addr (&a->src, "10.0.0.5");
-  assert_addr (&a->dst, "10.0.0.9");
-  g_assert_cmpuint (a->dport, ==, 8080);
+  assert_alert_at (a, "10.0.0.5", "10.0.0.9", 8080);
   g_assert_cmpuint (a->uids->len, ==, 5);
+}
+
+/* RemcosRAT's C&C refusing it: 192.168.1.107 keeps reconnecting to
+ * 66.63.168.35:5888, refused (REJ) each time. */
+static void
+test_rejected_capture (void)
+{
+  g_autoptr(GArray) flows = read_flow_log ("slips-dataset/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled");
+  g_autoptr(GPtrArray) alerts = NULL, rej = NULL;
+  EgAlert *a;
+
+  if (flows == NULL)
+    return;
+  alerts = run (NULL, flows);
+  rej = only (alerts, "rejected-connections");
+  g_assert_cmpuint (rej->len, >=, 1);
+  for (guint i = 0; i < rej->len; i++)
+    {
+      a = rej->pdata[i];
+      assert_alert_at (a, "192.168.1.107", "66.63.168.35", 5888);
+      g_assert_cmpuint (a->uids->len, >=, 5);
+      for (guint k = 0; k < a->uids->len; k++)
+        for (guint j = 0; j < flows->len; j++)
+          if (g_strcmp0 (g_array_index (flows, EgFlow, j).uid, a->uids->pdata[k]) == 0)
+            g_assert_cmpuint (g_array_index (flows, EgFlow, j).conn_state, ==, EG_CONN_STATE_REJ);
+    }
+}
+
+/* The only flow of 100 MB or more in the shared data is a labeled-benign
+ * Teams call (011: 437 MB sent over UDP 3478 in 56 min): large-upload
+ * counts TCP only and stays silent. No real capture holds a 100 MB TCP
+ * upload, so the positive case below is synthetic; here the same real
+ * record, carried over TCP, is one. */
+static void
+test_large_upload_real (void)
+{
+  g_autoptr(GArray) flows = read_flow_log ("stratosphere-security-datasets/011-zeek-mixed/data/conn.log.labeled");
+  g_autoptr(GArray) call = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) alerts = NULL, up = NULL;
+  EgFlow big = { 0 };
+  EgAlert *a;
+
+  if (flows == NULL)
+    return;
+  for (guint i = 0; i < flows->len; i++)
+    if (g_array_index (flows, EgFlow, i).orig_bytes >= 100 * 1000 * 1000)
+      {
+        g_assert_cmpuint (big.proto, ==, 0);
+        big = g_array_index (flows, EgFlow, i);  /* a copy: run () sorts flows */
+      }
+  g_assert_cmpuint (big.proto, ==, IPPROTO_UDP);
+  alerts = run (NULL, flows);
+  up = only (alerts, "large-upload");
+  g_assert_cmpuint (up->len, ==, 0);
+  g_clear_pointer (&up, g_ptr_array_unref);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  big.proto = IPPROTO_TCP;
+  g_array_append_val (call, big);
+  alerts = run (NULL, call);
+  up = only (alerts, "large-upload");
+  g_assert_cmpuint (up->len, ==, 1);
+  a = up->pdata[0];
+  assert_alert_at (a, "147.32.83.165", "52.113.203.32", 3478);
+  g_assert_cmpstr (a->uids->pdata[0], ==, "CeEJSH1O96vPIZJe01");
 }
 
 static void
@@ -500,9 +758,7 @@ test_large_upload (void)
   up = only (alerts, "large-upload");
   g_assert_cmpuint (up->len, ==, 1);
   a = up->pdata[0];
-  assert_addr (&a->src, "192.168.1.30");
-  assert_addr (&a->dst, "203.0.113.50");
-  g_assert_cmpuint (a->dport, ==, 443);
+  assert_alert_at (a, "192.168.1.30", "203.0.113.50", 443);
   g_assert_nonnull (strstr (a->description, "uploaded 150.0"));
 }
 
@@ -536,9 +792,7 @@ test_ssh (void)
   ok = only (alerts, "ssh-success");
   g_assert_cmpuint (brute->len, ==, 1);
   a = brute->pdata[0];
-  assert_addr (&a->src, "198.51.100.66");
-  assert_addr (&a->dst, "192.168.1.10");
-  g_assert_cmpuint (a->dport, ==, 22);
+  assert_alert_at (a, "198.51.100.66", "192.168.1.10", 22);
   g_assert_cmpuint (a->uids->len, ==, 8);
   g_assert_cmpuint (ok->len, ==, 1);
   a = ok->pdata[0];
@@ -557,15 +811,64 @@ test_ssh_capture (void)
     return;
   alerts = run (NULL, flows);
   brute = only (alerts, "ssh-bruteforce");
-  if (brute->len == 0)
-    {
-      /* SSH on 902/tcp is found only by application detection. */
-      g_test_skip ("the flow table named no ssh service on 902/tcp");
-      return;
-    }
+  /* nmap's ssh-brute from 147.32.80.40 (README: 40 passwords against
+   * 902/tcp, SSH found there by nDPI, not by the port). */
+  g_assert_cmpuint (brute->len, >=, 1);
   a = brute->pdata[0];
-  assert_addr (&a->dst, "147.32.80.37");
-  g_assert_cmpuint (a->dport, ==, 902);
+  assert_alert_at (a, "147.32.80.40", "147.32.80.37", 902);
+  g_assert_cmpuint (a->proto, ==, IPPROTO_TCP);
+  g_assert_cmpuint (a->threat_level, ==, EG_THREAT_HIGH);
+  g_assert_cmpuint (a->uids->len, ==, 8);
+}
+
+/* ssh-success by size against the honeypot's own ssh.log, whose
+ * auth_success says which logins worked: every alert names a login that
+ * worked, and the one that failed (3,764 bytes) is in none. */
+static void
+test_ssh_success_zeek (void)
+{
+  g_autoptr(GArray) flows = read_flow_log ("stratosphere-security-datasets/006-zeek-scenario-ssh/conn.log");
+  g_autofree char *ssh_log = eg_test_shared_path ("stratosphere-security-datasets/006-zeek-scenario-ssh/ssh.log");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) worked = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) failed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) alerts = NULL, ok = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (flows == NULL || ssh_log == NULL)
+    return;
+  g_file_get_contents (ssh_log, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i], "\t", 9);
+
+      if (lines[i][0] == '#' || g_strv_length (cols) < 8)
+        continue;
+      /* ts uid orig_h orig_p resp_h resp_p version auth_success */
+      g_hash_table_add (g_str_equal (cols[7], "T") ? worked : failed,
+                        (gpointer) g_intern_string (cols[1]));
+    }
+  g_assert_cmpuint (g_hash_table_size (worked), ==, 9);
+  g_assert_cmpuint (g_hash_table_size (failed), ==, 1);
+
+  alerts = run (NULL, flows);
+  ok = only (alerts, "ssh-success");
+  /* Two clients, logins spread over a day: one alert per pair per hour. */
+  g_assert_cmpuint (ok->len, ==, 5);
+  for (guint i = 0; i < ok->len; i++)
+    {
+      EgAlert *a = ok->pdata[i];
+
+      assert_addr (&a->dst, "2001:718:2:1663:2d1c:6afd:7fc2:31f8");
+      g_assert_cmpuint (a->dport, ==, 902);
+      g_assert_cmpuint (a->threat_level, ==, EG_THREAT_INFO);
+      g_assert_cmpuint (a->uids->len, ==, 1);
+      g_assert_true (g_hash_table_contains (worked, g_intern_string (a->uids->pdata[0])));
+      g_assert_false (g_hash_table_contains (failed, g_intern_string (a->uids->pdata[0])));
+    }
 }
 
 static void
@@ -654,20 +957,22 @@ test_silence_benign (void)
           g_array_append_val (benign, g_array_index (flows, EgFlow, i));
       g_assert_cmpuint (benign->len, >, 1000);
       alerts = run (NULL, benign);
-      /* Silence from everything that claims malice. A desktop that keeps
-       * HTTPS sessions open for hours, or whose SYNs to ten web servers in
-       * an hour go unanswered, does trip long-connection and the first
-       * port-scan-horizontal bucket (Slips' definitions; they are low and
-       * high evidence of a behaviour, and say so). Those are checked to be
-       * what they claim. */
+      /* Silence from everything that claims malice, scans included: the
+       * desktop 147.32.83.165 of 011 leaves ~100 HTTPS SYNs a day
+       * unanswered among 2,000 sessions, and port-scan-horizontal now
+       * tells a busy client from a scanner. What stays is long-connection
+       * (desktops keep HTTPS sessions open for hours): Slips' definition,
+       * low evidence of a behaviour, and it says so. Each is checked to be
+       * what it claims. */
       for (guint i = 0; i < alerts->len; i++)
         {
           EgAlert *al = alerts->pdata[i];
 
           if (g_strcmp0 (al->detector, "long-connection") == 0)
-            g_assert_cmpuint (al->threat_level, ==, EG_THREAT_LOW);
-          else if (g_strcmp0 (al->detector, "port-scan-horizontal") == 0)
-            g_assert_nonnull (strstr (al->description, "on 10 hosts"));
+            {
+              g_assert_cmpuint (al->threat_level, ==, EG_THREAT_LOW);
+              g_assert_nonnull (strstr (al->description, "open for"));
+            }
           else
             g_error ("unexpected alert on benign flows: %s: %s", al->detector, al->description);
         }
@@ -723,6 +1028,14 @@ main (int    argc,
   g_test_add_func ("/detectors/long-connection/binetflow", test_long_connection);
   g_test_add_func ("/detectors/long-connection/broadcast", test_long_connection_broadcast);
   g_test_add_func ("/detectors/threat-intel/ip-and-cidr", test_threat_intel);
+  g_test_add_func ("/detectors/threat-intel/server-name", test_threat_intel_server_name);
+  g_test_add_func ("/detectors/threat-intel/asn", test_threat_intel_asn);
+  g_test_add_func ("/detectors/ml-flow/accumulates", test_ml_flow_accumulates);
+  g_test_add_func ("/detectors/ml-flow/corroborated", test_ml_flow_corroborated);
+  g_test_add_func ("/detectors/beaconing/capture-2", test_beaconing_capture_2);
+  g_test_add_func ("/detectors/rejected-connections/capture", test_rejected_capture);
+  g_test_add_func ("/detectors/large-upload/real-record", test_large_upload_real);
+  g_test_add_func ("/detectors/ssh-success/zeek-ssh-log", test_ssh_success_zeek);
   g_test_add_func ("/detectors/threat-intel/domain", test_threat_intel_domain);
   g_test_add_func ("/detectors/unknown-port/android-rat", test_unknown_port);
   g_test_add_func ("/detectors/beaconing/synthetic", test_beaconing_synthetic);

@@ -9,6 +9,7 @@
 #include "eg-flow-log-reader.h"
 #include "eg-scorer.h"
 #include "eg-scoring-worker.h"
+#include "eg-test-flows.h"
 #include "eg-test-util.h"
 
 static GArray *
@@ -56,7 +57,7 @@ test_process (void)
   if (flows == NULL)
     return;
   scorer = new_scorer ();
-  g_assert_cmpuint (eg_scorer_get_model_version (scorer), ==, 1);
+  g_assert_cmpuint (eg_scorer_get_model_version (scorer), ==, 2);
 
   /* Ground truth aside; the scorer sees unlabeled flows, but one the
    * operator already labeled must keep its label. */
@@ -82,7 +83,7 @@ test_process (void)
 
       g_assert_cmpfloat (f->score, >=, 0);
       g_assert_cmpfloat (f->score, <=, 1);
-      g_assert_cmpuint (f->model_version, ==, 1);
+      g_assert_cmpuint (f->model_version, ==, 2);
       if (f != operator_flow)
         {
           g_assert_cmpuint (f->label_source, ==, EG_LABEL_SOURCE_MODEL);
@@ -122,6 +123,168 @@ test_process (void)
       g_assert_nonnull (strstr (a->description, "; the latest scored "));
     }
   g_assert_cmpuint (ml, >=, 1);
+}
+
+/* Flows of a capture or a flow log, scored by the full scorer with the
+ * bundled model in batches of 256; its alerts. */
+static GPtrArray *
+score_input (const char *relative,
+             gboolean    capture,
+             gboolean    benign_only)
+{
+  GPtrArray *alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  g_autoptr(EgTestFlows) result = NULL;
+  g_autoptr(GArray) logged = NULL;
+  g_autoptr(EgScorer) scorer = NULL;
+  GArray *flows;
+
+  if (capture)
+    {
+      g_autofree char *path = eg_test_shared_path (relative);
+
+      if (path == NULL)
+        return alerts;
+      result = eg_test_flows_from_capture (path, NULL);
+      g_assert_no_error (result->error);
+      flows = result->flows;
+    }
+  else
+    {
+      logged = read_flow_log (relative);
+      if (logged == NULL)
+        return alerts;
+      for (guint i = 0; benign_only && i < logged->len; i++)
+        if (g_strcmp0 (g_array_index (logged, EgFlow, i).label, EG_LABEL_BENIGN) != 0)
+          g_array_remove_index (logged, i--);
+      flows = logged;
+    }
+  g_assert_cmpuint (flows->len, >, 0);
+  scorer = new_scorer ();
+  for (guint i = 0; i < flows->len; i++)
+    {
+      EgFlow *f = &g_array_index (flows, EgFlow, i);
+
+      f->label = NULL;  /* ground truth stays out of the scorer */
+      f->label_source = EG_LABEL_SOURCE_NONE;
+    }
+  for (guint i = 0; i < flows->len; i += 256)
+    eg_scorer_process (scorer, &g_array_index (flows, EgFlow, i), MIN (256, flows->len - i), alerts);
+  eg_scorer_flush (scorer, alerts);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      EgAlert *a = alerts->pdata[i];
+
+      g_test_message ("%s: %s %s: %s", relative, a->detector,
+                      eg_threat_level_to_string (a->threat_level), a->description);
+    }
+  return alerts;
+}
+
+/* Normal traffic of phones, a camera stream and a resolver: nothing above
+ * info. Before the model's evidence was limited to the transports and
+ * services it has benign training for, and weighed by how far a score
+ * passes its calibrated threshold, android and rtsp raised high ml-flow
+ * alerts and iphone and dns_fragmented medium ones (DNS: the training
+ * data holds 8 benign DNS flows against 46 malicious). What is left at
+ * info is the model's opinion, shown but paging nobody: android's TLS to
+ * Google scores 0.67–0.97, which no threshold calibrated on held-out
+ * benign flows of the training network removes. */
+static void
+test_silence_normal (void)
+{
+  const char *captures[] = {
+    "ndpi/android.pcap", "ndpi/rtsp.pcap", "ndpi/iphone.pcap", "ndpi/dns_fragmented.pcap",
+    "ndpi/443-chrome.pcap", "ndpi/netflix.pcap", "ndpi/NTPv4.pcap", "ndpi/http.pcapng",
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (captures); k++)
+    {
+      g_autoptr(GPtrArray) alerts = score_input (captures[k], TRUE, FALSE);
+
+      for (guint i = 0; i < alerts->len; i++)
+        {
+          EgAlert *a = alerts->pdata[i];
+
+          if (a->threat_level > EG_THREAT_INFO)
+            g_error ("%s: %s alert at %s on normal traffic: %s", captures[k], a->detector,
+                     eg_threat_level_to_string (a->threat_level), a->description);
+        }
+    }
+}
+
+/* The benign rows of the mixed day held out of the bundled model's
+ * training (its benign flows calibrated the thresholds, so this checks the
+ * accumulation, not the model): only long connections, at low. */
+static void
+test_silence_held_out_rows (void)
+{
+  g_autoptr(GPtrArray) alerts = score_input ("stratosphere-security-datasets/012-zeek-mixed/data/conn.log.labeled",
+                                             FALSE, TRUE);
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      EgAlert *a = alerts->pdata[i];
+
+      if (a->threat_level > EG_THREAT_INFO
+          && !(g_strcmp0 (a->detector, "long-connection") == 0 && a->threat_level == EG_THREAT_LOW))
+        g_error ("%s alert at %s on benign rows: %s", a->detector,
+                 eg_threat_level_to_string (a->threat_level), a->description);
+    }
+}
+
+static const EgAlert *
+find_ml_alert (GPtrArray     *alerts,
+               const char    *src,
+               EgThreatLevel  at_least)
+{
+  EgAddr addr;
+
+  g_assert_true (eg_addr_parse (src, &addr));
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      const EgAlert *a = alerts->pdata[i];
+
+      if (g_strcmp0 (a->detector, "ml-flow") == 0 && eg_addr_equal (&a->src, &addr)
+          && a->threat_level >= at_least)
+        return a;
+    }
+  return NULL;
+}
+
+/* Malicious captures the model never trained on still raise ml-flow
+ * against the right source, at high once a rule detector agrees: the
+ * scanning bot of Slips' test7 (also caught by port-scan-horizontal), and
+ * the RemcosRAT host of test18 (whose benign flows, not its malicious
+ * ones, calibrated the thresholds) with its rejected C&C connections. */
+static void
+test_malicious_sources (void)
+{
+  g_autoptr(GPtrArray) bot = score_input ("slips-dataset/test7-malicious.pcap", TRUE, FALSE);
+  g_autoptr(GPtrArray) rat = score_input ("slips-dataset/test18-malicious-ctu-sme-11-win/zeek-labeled/conn.log.labeled", FALSE, FALSE);
+  const EgAlert *a;
+
+  if (bot->len)
+    {
+      a = find_ml_alert (bot, "192.168.2.16", EG_THREAT_HIGH);
+      g_assert_nonnull (a);
+      g_assert_cmpuint (a->uids->len, >=, 3);
+      g_assert_cmpuint (a->proto, ==, 6);
+    }
+  if (rat->len)
+    {
+      a = find_ml_alert (rat, "192.168.1.107", EG_THREAT_HIGH);
+      g_assert_nonnull (a);
+      g_assert_cmpuint (a->dport, ==, 5888);
+      /* The other hosts of that network stay below the line. */
+      for (guint i = 0; i < rat->len; i++)
+        {
+          const EgAlert *other = rat->pdata[i];
+          char buf[EG_ADDR_STRLEN];
+
+          if (other->threat_level > EG_THREAT_INFO)
+            g_assert_cmpstr (eg_addr_to_string (&other->src, buf), ==, "192.168.1.107");
+        }
+    }
 }
 
 static void
@@ -394,6 +557,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scorer/process/capture", test_process);
   g_test_add_func ("/scorer/explain/sentence", test_explain);
+  g_test_add_func ("/scorer/silence/normal-captures", test_silence_normal);
+  g_test_add_func ("/scorer/silence/held-out-benign-rows", test_silence_held_out_rows);
+  g_test_add_func ("/scorer/ml-flow/malicious-sources", test_malicious_sources);
   g_test_add_func ("/scorer/new/bad-config", test_bad_config);
   g_test_add_func ("/scoring-worker/swap/no-loss-no-duplicate", test_worker_swap);
   g_test_add_func ("/scoring-worker/queue/bounded", test_worker_full_queue);

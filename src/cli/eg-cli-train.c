@@ -28,7 +28,7 @@ eg_cli_train_main (int    argc,
   g_auto(GStrv) dbs = NULL;
   g_auto(GStrv) validate = NULL;
   int rounds = 200, depth = 6, version = 0;
-  double eta = 0.1, threshold = 0.5;
+  double eta = 0.1, threshold = 0.5, calibrate_fpr = -1;
   gboolean balance_inputs = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
@@ -42,6 +42,9 @@ eg_cli_train_main (int    argc,
     { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta, "Learning rate (0.1)", "X" },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
       "Score from which a flow is labeled malicious (0.5)", "X" },
+    { "calibrate-fpr", 0, 0, G_OPTION_ARG_DOUBLE, &calibrate_fpr,
+      "Per transport and service, the alert threshold that at most RATE of the benign "
+      "--validate flows reach", "RATE" },
     { "balance-inputs", 0, 0, G_OPTION_ARG_NONE, &balance_inputs,
       "Weight each input's malicious and benign flows equally, whatever their numbers", NULL },
     { "model-version", 0, 0, G_OPTION_ARG_INT, &version,
@@ -86,6 +89,13 @@ eg_cli_train_main (int    argc,
       return 2;
     }
 
+  if (calibrate_fpr >= 0 && (validate == NULL || calibrate_fpr >= 1))
+    {
+      eg_cli_error ("--calibrate-fpr needs held-out captures (--validate FILE) and a rate "
+                    "in [0, 1)");
+      return 2;
+    }
+
   for (int i = 1; i < argc; i++)
     if (!eg_training_set_add_file (set, argv[i], &error))
       {
@@ -127,22 +137,6 @@ eg_cli_train_main (int    argc,
   json_object_set_double_member (summary, "eta", eta);
   json_object_set_boolean_member (summary, "balance_inputs", balance_inputs);
 
-  {
-    g_autofree float *scores = g_new (float, MAX (eg_training_set_get_n_rows (set), 1));
-    EgMetrics m;
-
-    if (!eg_model_predict (model, (const float *) set->rows->data,
-                           eg_training_set_get_n_rows (set), scores, &error))
-      {
-        eg_cli_error ("%s", error->message);
-        return 1;
-      }
-    eg_metrics_compute (scores, (const float *) set->labels->data,
-                        eg_training_set_get_n_rows (set), threshold, &m);
-    print_metrics ("On the training data (optimistic)", &m);
-    json_object_set_object_member (summary, "training_metrics", eg_metrics_to_json (&m));
-  }
-
   if (validate)
     {
       g_autoptr(EgTrainingSet) vset = eg_training_set_new ();
@@ -163,6 +157,25 @@ eg_cli_train_main (int    argc,
           eg_cli_error ("%s", error->message);
           return 1;
         }
+      if (calibrate_fpr >= 0)
+        {
+          g_autoptr(JsonObject) calibration = json_object_new ();
+
+          if (!eg_model_calibrate (model, (const float *) vset->rows->data, scores,
+                                   (const float *) vset->labels->data,
+                                   eg_training_set_get_n_rows (vset), calibrate_fpr))
+            {
+              eg_cli_error ("--calibrate-fpr: the held-out captures have no benign flow of a "
+                            "transport and service the model was trained with benign flows of");
+              return 1;
+            }
+          printf ("Alert thresholds calibrated on the held-out benign flows (at most %.3f "
+                  "of each class above its threshold): see \"benign_support\" in the sidecar\n",
+                  calibrate_fpr);
+          json_object_set_double_member (calibration, "max_fpr", calibrate_fpr);
+          json_object_set_member (summary, "threshold_calibration",
+                                  json_node_init_object (json_node_alloc (), calibration));
+        }
       eg_metrics_compute (scores, (const float *) vset->labels->data,
                           eg_training_set_get_n_rows (vset), threshold, &m);
       print_metrics ("On the held-out captures", &m);
@@ -171,6 +184,22 @@ eg_cli_train_main (int    argc,
       json_object_set_member (summary, "validation",
                               json_node_init_object (json_node_alloc (), vsummary));
     }
+  {
+    g_autofree float *scores = g_new (float, MAX (eg_training_set_get_n_rows (set), 1));
+    EgMetrics m;
+
+    if (!eg_model_predict (model, (const float *) set->rows->data,
+                           eg_training_set_get_n_rows (set), scores, &error))
+      {
+        eg_cli_error ("%s", error->message);
+        return 1;
+      }
+    eg_metrics_compute (scores, (const float *) set->labels->data,
+                        eg_training_set_get_n_rows (set), threshold, &m);
+    print_metrics ("On the training data (optimistic)", &m);
+    json_object_set_object_member (summary, "training_metrics", eg_metrics_to_json (&m));
+  }
+
   eg_model_set_training (model, summary);
 
   if (!eg_model_save (model, out, &error))

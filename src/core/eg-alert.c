@@ -45,6 +45,14 @@ eg_alert_add_uid (EgAlert    *alert,
 }
 
 const char *
+eg_alert_proto_to_string (guint8 proto)
+{
+  if (proto == EG_ALERT_PROTO_ARP)
+    return "arp";
+  return eg_proto_to_string (proto);
+}
+
+const char *
 eg_threat_level_to_string (EgThreatLevel level)
 {
   if ((guint) level >= G_N_ELEMENTS (threat_names))
@@ -108,12 +116,13 @@ eg_alert_append_json (GString       *out,
   else
     g_string_append (out, "null");
   g_string_append (out, ",\"dport\":");
-  if (alert->dport || alert->proto == 6 || alert->proto == 17)
+  /* No TCP or UDP service listens on port 0: 0 is "none". */
+  if (alert->dport)
     g_string_append_printf (out, "%u", alert->dport);
   else
     g_string_append (out, "null");
   g_string_append (out, ",\"proto\":");
-  append_json_string (out, eg_proto_to_string (alert->proto));
+  append_json_string (out, eg_alert_proto_to_string (alert->proto));
   g_string_append (out, ",\"threat_level\":");
   append_json_string (out, eg_threat_level_to_string (alert->threat_level));
   g_string_append (out, ",\"confidence\":");

@@ -12,7 +12,20 @@
 
 #define ONCE_MAX 200000
 
+/* Items of the corroborating and queries tables. */
+typedef struct {
+  EgAddr addr;
+  double last;
+} LastSeen;
+
+typedef struct {
+  EgScanKey key;
+  double    last;
+} LastQuery;
+
 static guint    once_hash  (gconstpointer p);
+static void     note_query (EgDetectors  *ds,
+                            const EgFlow *flow);
 static gboolean once_equal (gconstpointer a,
                             gconstpointer b);
 
@@ -113,6 +126,8 @@ eg_detectors_new (const EgConfig *config,
   ds->ipinfo = ipinfo;
   ds->model_threshold = config->model_threshold > 0 ? config->model_threshold : 0.5;
   ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
+  ds->corroborating = eg_key_table_new (sizeof (EgAddr), sizeof (LastSeen), NULL);
+  ds->queries = eg_key_table_new (sizeof (EgScanKey), sizeof (LastQuery), NULL);
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -154,8 +169,11 @@ eg_detectors_free (EgDetectors *ds)
       if (ds->states[i] && detectors[i]->destroy)
         detectors[i]->destroy (ds->states[i]);
   g_free (ds->states);
+  g_clear_pointer (&ds->model, eg_model_unref);
   g_clear_pointer (&ds->services, g_hash_table_unref);
   g_clear_pointer (&ds->once, g_hash_table_unref);
+  g_clear_pointer (&ds->corroborating, eg_key_table_free);
+  g_clear_pointer (&ds->queries, eg_key_table_free);
   eg_config_free (ds->config);
   g_free (ds);
 }
@@ -171,12 +189,23 @@ eg_detectors_set_model_threshold (EgDetectors *ds,
 }
 
 void
+eg_detectors_set_model (EgDetectors *ds,
+                        EgModel     *model)
+{
+  if (model == ds->model)
+    return;
+  g_clear_pointer (&ds->model, eg_model_unref);
+  ds->model = model ? eg_model_ref (model) : NULL;
+}
+
+void
 eg_detectors_process_flow (EgDetectors  *ds,
                            const EgFlow *flow,
                            GPtrArray    *alerts_out)
 {
   ds->out = alerts_out;
   ds->n_flows++;
+  note_query (ds, flow);
   for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
     if (detectors[i]->flow)
       detectors[i]->flow (ds->states[i], ds, flow);
@@ -270,6 +299,16 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
+  if (alert->threat_level >= EG_THREAT_LOW && alert->detector != g_intern_static_string ("ml-flow"))
+    {
+      LastSeen *seen;
+      gboolean created;
+
+      if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
+        eg_key_table_remove_all (ds->corroborating);
+      seen = eg_key_table_insert (ds->corroborating, &alert->src, &created);
+      seen->last = created ? alert->ts : MAX (seen->last, alert->ts);
+    }
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
   else
@@ -297,6 +336,57 @@ once_equal (gconstpointer a,
   const OnceEntry *x = a, *y = b;
 
   return x->detector == y->detector && memcmp (&x->key, &y->key, sizeof x->key) == 0;
+}
+
+#define QUERY_REPLY_WINDOW 60.0
+
+static void
+note_query (EgDetectors  *ds,
+            const EgFlow *flow)
+{
+  EgScanKey key = { 0 };
+  LastQuery *query;
+  gboolean created;
+
+  if (flow->proto != IPPROTO_UDP || !eg_addr_is_special (&flow->resp_h))
+    return;
+  key.src = flow->orig_h;
+  key.port = flow->orig_p;
+  if (eg_key_table_size (ds->queries) >= ONCE_MAX)
+    eg_key_table_remove_all (ds->queries);
+  query = eg_key_table_insert (ds->queries, &key, &created);
+  query->last = created ? flow->ts : MAX (query->last, flow->ts);
+}
+
+gboolean
+eg_detectors_is_query_reply (EgDetectors  *ds,
+                             const EgFlow *flow)
+{
+  static const guint16 discovery[] = { 53, 67, 68, 137, 138, 1900, 3702, 5353, 5355 };
+  EgScanKey key = { 0 };
+  const LastQuery *query;
+
+  if (flow->proto != IPPROTO_UDP)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (discovery); i++)
+    if (flow->orig_p == discovery[i])
+      return TRUE;
+  if (eg_key_table_size (ds->queries) == 0)
+    return FALSE;
+  key.src = flow->resp_h;
+  key.port = flow->resp_p;
+  query = eg_key_table_lookup (ds->queries, &key);
+  return query && fabs (flow->ts - query->last) < QUERY_REPLY_WINDOW;
+}
+
+gboolean
+eg_detectors_corroborated (EgDetectors  *ds,
+                           const EgAddr *src,
+                           double        ts)
+{
+  const LastSeen *seen = eg_key_table_lookup (ds->corroborating, src);
+
+  return seen && fabs (ts - seen->last) < ds->config->detection_window;
 }
 
 gboolean
@@ -394,7 +484,7 @@ eg_addr_is_special (const EgAddr *addr)
 
 struct _EgScanTable {
   double      window;
-  GHashTable *states;   /* EgScanKey * → EgScanState * */
+  EgKeyTable *states;   /* EgScanState, keyed by its EgScanKey */
   guint64     n_gets;
 };
 
@@ -402,65 +492,29 @@ guint
 eg_hash_bytes (const void *data,
                gsize       len)
 {
-  const guint8 *b = data;
-  guint64 h = 0x9e3779b97f4a7c15ull ^ len;
-  gsize i = 0;
-
-  /* Word at a time: detectors hash keys for most flows. */
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, b + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-  for (; i < len; i++)
-    h = (h ^ b[i]) * 0x100000001b3ull;
-  return (guint) (h ^ (h >> 29));
+  return eg_key_hash (data, len);
 }
 
-static guint
-bytes_hash (const guint8 *b,
-            gsize         len)
+guint
+eg_addr_key_hash (gconstpointer p)
 {
-  return eg_hash_bytes (b, len);
+  return eg_key_hash (p, sizeof (EgAddr));
 }
 
-static guint
-scan_key_hash (gconstpointer p)
-{
-  return bytes_hash (p, sizeof (EgScanKey));
-}
-
-static gboolean
-scan_key_equal (gconstpointer a,
-                gconstpointer b)
-{
-  return memcmp (a, b, sizeof (EgScanKey)) == 0;
-}
-
-static guint
-addr_value_hash (gconstpointer p)
-{
-  return bytes_hash (p, sizeof (EgAddr));
-}
-
-static gboolean
-addr_value_equal (gconstpointer a,
-                  gconstpointer b)
+gboolean
+eg_addr_key_equal (gconstpointer a,
+                   gconstpointer b)
 {
   return memcmp (a, b, sizeof (EgAddr)) == 0;
 }
 
 static void
-scan_state_free (gpointer p)
+scan_state_clear (gpointer p)
 {
   EgScanState *state = p;
 
   g_clear_pointer (&state->distinct, g_hash_table_unref);
-  g_array_unref (state->uids);
-  g_free (state);
+  g_clear_pointer (&state->uids, g_array_unref);
 }
 
 EgScanTable *
@@ -469,7 +523,7 @@ eg_scan_table_new (double window)
   EgScanTable *table = g_new0 (EgScanTable, 1);
 
   table->window = window > 0 ? window : 3600;
-  table->states = g_hash_table_new_full (scan_key_hash, scan_key_equal, g_free, scan_state_free);
+  table->states = eg_key_table_new (sizeof (EgScanKey), sizeof (EgScanState), scan_state_clear);
   return table;
 }
 
@@ -478,7 +532,7 @@ eg_scan_table_free (EgScanTable *table)
 {
   if (table == NULL)
     return;
-  g_hash_table_unref (table->states);
+  eg_key_table_free (table->states);
   g_free (table);
 }
 
@@ -489,13 +543,29 @@ scan_state_reset (EgScanState *state,
 {
   g_clear_pointer (&state->distinct, g_hash_table_unref);
   state->n_distinct = 0;
-  g_array_set_size (state->uids, 0);
+  if (state->uids)
+    g_array_set_size (state->uids, 0);
   state->start = ts;
   state->last = ts;
   state->pkts = 0;
   state->n_flows = 0;
   state->n_answered = 0;
   state->next_threshold = MAX (first_threshold, 1);
+}
+
+typedef struct {
+  double ts;
+  double window;
+} Sweep;
+
+static gboolean
+scan_state_idle (gpointer item,
+                 gpointer unused,
+                 gpointer data)
+{
+  const Sweep *sweep = data;
+
+  return sweep->ts - ((EgScanState *) item)->last > sweep->window;
 }
 
 EgScanState *
@@ -505,30 +575,32 @@ eg_scan_table_get (EgScanTable     *table,
                    guint            first_threshold)
 {
   EgScanState *state;
+  gboolean created;
 
   /* Now and then, forget keys idle for a whole window: memory stays bounded
    * by the traffic of one window. */
   if (++table->n_gets % 65536 == 0)
     {
-      GHashTableIter iter;
-      gpointer value;
+      Sweep sweep = { ts, table->window };
 
-      g_hash_table_iter_init (&iter, table->states);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (ts - ((EgScanState *) value)->last > table->window)
-          g_hash_table_iter_remove (&iter);
+      eg_key_table_remove_if (table->states, scan_state_idle, &sweep);
     }
 
-  state = g_hash_table_lookup (table->states, key);
-  if (state == NULL)
-    {
-      state = g_new0 (EgScanState, 1);
-      state->uids = g_array_new (FALSE, FALSE, sizeof (EgUid));
-      scan_state_reset (state, ts, first_threshold);
-      g_hash_table_insert (table->states, g_memdup2 (key, sizeof *key), state);
-    }
-  else if (ts - state->start > table->window)
+  state = eg_key_table_insert (table->states, key, &created);
+  if (created || ts - state->start > table->window)
     scan_state_reset (state, ts, first_threshold);
+  return state;
+}
+
+EgScanState *
+eg_scan_table_lookup (EgScanTable     *table,
+                      const EgScanKey *key,
+                      double           ts)
+{
+  EgScanState *state = eg_key_table_lookup (table->states, key);
+
+  if (state == NULL || ts - state->start > table->window)
+    return NULL;
   return state;
 }
 
@@ -543,10 +615,12 @@ eg_scan_state_add (EgScanState  *state,
   state->pkts += pkts;
   if (ts > state->last)
     state->last = ts;
-  if (uid && uid[0] && state->uids->len < EG_SCAN_MAX_UIDS)
+  if (uid && uid[0] && (state->uids == NULL || state->uids->len < EG_SCAN_MAX_UIDS))
     {
       EgUid u;
 
+      if (state->uids == NULL)
+        state->uids = g_array_sized_new (FALSE, FALSE, sizeof (EgUid), 16);
       g_strlcpy (u.s, uid, sizeof u.s);
       g_array_append_val (state->uids, u);
     }
@@ -560,7 +634,7 @@ eg_scan_state_add (EgScanState  *state,
           state->few[state->n_distinct++] = *value;
           return TRUE;
         }
-      state->distinct = g_hash_table_new_full (addr_value_hash, addr_value_equal, g_free, NULL);
+      state->distinct = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, NULL);
       for (guint i = 0; i < EG_SCAN_FEW; i++)
         g_hash_table_add (state->distinct, g_memdup2 (&state->few[i], sizeof *value));
     }
@@ -593,6 +667,6 @@ void
 eg_alert_add_uids (EgAlert *alert,
                    GArray  *uids)
 {
-  for (guint i = 0; i < uids->len; i++)
+  for (guint i = 0; uids && i < uids->len; i++)
     eg_alert_add_uid (alert, g_array_index (uids, EgUid, i).s);
 }

@@ -9,7 +9,8 @@
  * threat-intel match, SSH success) alert once per source, destination and
  * port per window. Model verdicts go through a per-source evidence
  * accumulator: Σ threat weight × confidence over the window must pass
- * config->alert_threshold, so one noisy flow pages nobody.
+ * config->alert_threshold, so one noisy flow pages nobody; alone they make
+ * an info alert, high once a rule detector raised one against the source.
  *
  * Alert "detector" names are public (README): port-scan-horizontal,
  * port-scan-vertical, icmp-sweep, arp-scan, long-connection, ssh-bruteforce,
@@ -24,6 +25,7 @@
 #include "eg-config.h"
 #include "eg-flow.h"
 #include "eg-ipinfo.h"
+#include "eg-model.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,10 @@ void         eg_detectors_free         (EgDetectors    *ds);
 /* The model's threshold, for ml-flow (flows below it are not evidence). */
 void         eg_detectors_set_model_threshold (EgDetectors *ds,
                                         double          threshold);
+/* The model that scored the flows (a reference is kept; NULL: none), so
+ * ml-flow takes as evidence only classes it has benign training for. */
+void         eg_detectors_set_model    (EgDetectors    *ds,
+                                        EgModel        *model);
 void         eg_detectors_process_flow (EgDetectors    *ds,
                                         const EgFlow   *flow,
                                         GPtrArray      *alerts_out);

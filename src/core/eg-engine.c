@@ -21,9 +21,11 @@
 
 /* The main loop hears from the workers this often, never per packet. */
 #define TICK_MS            200
-/* A batch for the scorer closes on size or on age. */
-#define BATCH_FLOWS        512
-#define BATCH_AGE_US       (30 * 1000)
+/* A batch for the scorer closes on size or on age. Small: the scoring
+ * worker takes its whole queue at once, so under load it still scores in
+ * big batches, while at 10,000 flows/s a flow waits here at most 3.2 ms. */
+#define BATCH_FLOWS        32
+#define BATCH_AGE_US       (5 * 1000)
 /* Flows waiting for the main loop; beyond this the view skips some (the
  * sink and the store still get every one). */
 #define MAX_PENDING_VIEW   200000

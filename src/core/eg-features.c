@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "eg-key-table.h"
+
 typedef struct {
   const char *name;
   const char *description;
@@ -318,39 +320,11 @@ struct _EgFeatureContext {
   double      window;
   guint       max_entries;
   double      now;
-  GHashTable *counters;   /* Counter (as its own key) */
+  EgKeyTable *counters;   /* Counter, keyed by its CounterKey */
   WindowEntry *ring;
   guint       head;
   guint       len;
 };
-
-static guint
-counter_key_hash (gconstpointer p)
-{
-  const guint8 *b = p;
-  guint64 h = 0x9e3779b97f4a7c15ull;
-  gsize i = 0;
-
-  /* Word at a time: this runs several times per flow. */
-  for (; i + 8 <= sizeof (CounterKey); i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, b + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-  for (; i < sizeof (CounterKey); i++)
-    h = (h ^ b[i]) * 0x100000001b3ull;
-  return (guint) (h ^ (h >> 29));
-}
-
-static gboolean
-counter_key_equal (gconstpointer a,
-                   gconstpointer b)
-{
-  return memcmp (a, b, sizeof (CounterKey)) == 0;
-}
 
 EgFeatureContext *
 eg_feature_context_new (double window,
@@ -360,7 +334,7 @@ eg_feature_context_new (double window,
 
   ctx->window = window > 0 ? window : EG_FEATURE_WINDOW;
   ctx->max_entries = MAX (max_entries, 16);
-  ctx->counters = g_hash_table_new_full (counter_key_hash, counter_key_equal, NULL, g_free);
+  ctx->counters = eg_key_table_new (sizeof (CounterKey), sizeof (Counter), NULL);
   ctx->ring = g_new (WindowEntry, ctx->max_entries);
   ctx->now = -INFINITY;
   return ctx;
@@ -371,7 +345,7 @@ eg_feature_context_free (EgFeatureContext *ctx)
 {
   if (ctx == NULL)
     return;
-  g_hash_table_unref (ctx->counters);
+  eg_key_table_free (ctx->counters);
   g_free (ctx->ring);
   g_free (ctx);
 }
@@ -401,17 +375,12 @@ counter_get (EgFeatureContext *ctx,
              gboolean           create)
 {
   CounterKey key;
-  Counter *c;
 
   make_key (&key, kind, e);
-  c = g_hash_table_lookup (ctx->counters, &key);
-  if (c == NULL && create)
-    {
-      c = g_new0 (Counter, 1);
-      c->key = key;
-      g_hash_table_add (ctx->counters, c);
-    }
-  return c;
+  /* One probe finds or makes it; a counter's address stays put. */
+  if (create)
+    return eg_key_table_insert (ctx->counters, &key, NULL);
+  return eg_key_table_lookup (ctx->counters, &key);
 }
 
 static void
@@ -419,7 +388,7 @@ counter_drop_if_empty (EgFeatureContext *ctx,
                        Counter          *c)
 {
   if (c->conns == 0)
-    g_hash_table_remove (ctx->counters, c);
+    eg_key_table_remove (ctx->counters, c);
 }
 
 static void

@@ -15,6 +15,12 @@
 
 typedef struct _Forest Forest;
 
+/* Training flows per class (transport × service), for eg_model_knows_benign. */
+#define N_PROTO_CLASSES 4   /* tcp, udp, icmp (v4 and v6), other */
+#define N_SERVICE_CLASSES (EG_SERVICE_OTHER + 1)
+
+static const char * const proto_class_names[N_PROTO_CLASSES] = { "tcp", "udp", "icmp", "other" };
+
 struct _EgModel {
   gatomicrefcount  ref_count;
   BoosterHandle    booster;
@@ -27,7 +33,152 @@ struct _EgModel {
   char            *sha256;      /* of the model file, from the sidecar */
   guint            n_threads;   /* last nthread given to XGBoost; 0: its default */
   Forest          *forest;      /* our own evaluator of the same trees, or NULL */
+  gboolean         has_support;  /* the sidecar recorded benign_support */
+  guint32          benign[N_PROTO_CLASSES][N_SERVICE_CLASSES];
+  guint32          malicious[N_PROTO_CLASSES][N_SERVICE_CLASSES];
+  float            alert_threshold[N_PROTO_CLASSES][N_SERVICE_CLASSES];  /* 0: none */
+  float            alert_default;  /* of classes without their own; 0: none */
 };
+
+static guint
+proto_class (float proto)
+{
+  switch ((int) proto)
+    {
+    case 6: return 0;
+    case 17: return 1;
+    case 1:
+    case 58: return 2;
+    default: return 3;
+    }
+}
+
+static guint
+service_class (float service)
+{
+  if (!(service >= 0 && service < N_SERVICE_CLASSES))
+    return EG_SERVICE_OTHER;
+  return (guint) service;
+}
+
+static void
+count_support (EgModel     *model,
+               const float *rows,
+               const float *labels,
+               guint        n_rows,
+               guint        n_features)
+{
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const float *row = rows + (gsize) i * n_features;
+      guint p = proto_class (row[EG_FEAT_PROTO]), sv = service_class (row[EG_FEAT_SERVICE]);
+
+      if (labels[i] > 0.5f)
+        model->malicious[p][sv]++;
+      else
+        model->benign[p][sv]++;
+    }
+  model->has_support = TRUE;
+}
+
+gint64
+eg_model_get_benign_support (EgModel *model,
+                             guint8   proto,
+                             guint    service)
+{
+  if (!model->has_support)
+    return -1;
+  return model->benign[proto_class (proto)][service_class (service)];
+}
+
+gboolean
+eg_model_knows_benign (EgModel *model,
+                       guint8   proto,
+                       guint    service)
+{
+  gint64 n = eg_model_get_benign_support (model, proto, service);
+
+  return n < 0 || n >= EG_MODEL_MIN_BENIGN;
+}
+
+static int
+compare_float_desc (gconstpointer a,
+                    gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x < y) - (x > y);
+}
+
+/* Just above the (allowed+1)-th highest of scores: flagged means >= t. */
+static double
+fpr_threshold (GArray *scores,
+               double  max_fpr,
+               double  floor)
+{
+  guint allowed;
+
+  g_array_sort (scores, compare_float_desc);
+  allowed = (guint) (max_fpr * scores->len);
+  if (allowed >= scores->len)
+    return floor;
+  return CLAMP (nextafterf (g_array_index (scores, float, allowed), 2.0f), floor, 0.999999);
+}
+
+gboolean
+eg_model_calibrate (EgModel     *model,
+                    const float *rows,
+                    const float *scores,
+                    const float *labels,
+                    guint        n_rows,
+                    double       max_fpr)
+{
+  g_autoptr(GArray) pooled = g_array_new (FALSE, FALSE, sizeof (float));
+  GArray *by_class[N_PROTO_CLASSES][N_SERVICE_CLASSES] = { { NULL } };
+  double pooled_threshold;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const float *row = rows + (gsize) i * model->n_features;
+      guint8 proto = (guint8) row[EG_FEAT_PROTO];
+      guint p = proto_class (proto), sv = service_class (row[EG_FEAT_SERVICE]);
+
+      if (labels[i] > 0.5f || !eg_model_knows_benign (model, proto, sv))
+        continue;
+      g_array_append_val (pooled, scores[i]);
+      if (by_class[p][sv] == NULL)
+        by_class[p][sv] = g_array_new (FALSE, FALSE, sizeof (float));
+      g_array_append_val (by_class[p][sv], scores[i]);
+    }
+  if (pooled->len == 0)
+    return FALSE;
+  pooled_threshold = fpr_threshold (pooled, max_fpr, model->threshold);
+  for (guint p = 0; p < N_PROTO_CLASSES; p++)
+    for (guint sv = 0; sv < N_SERVICE_CLASSES; sv++)
+      {
+        GArray *class_scores = by_class[p][sv];
+
+        model->alert_threshold[p][sv] = 0;
+        if (class_scores && class_scores->len >= EG_MODEL_MIN_CALIBRATION)
+          model->alert_threshold[p][sv] = fpr_threshold (class_scores, max_fpr, model->threshold);
+        g_clear_pointer (&by_class[p][sv], g_array_unref);
+      }
+  model->alert_default = pooled_threshold;
+  return TRUE;
+}
+
+double
+eg_model_get_alert_threshold (EgModel *model,
+                              guint8   proto,
+                              guint    service)
+{
+  float t = model->alert_threshold[proto_class (proto)][service_class (service)];
+
+  if (t > 0)
+    return t;
+  return model->alert_default > 0 ? model->alert_default : model->threshold;
+}
+
 
 void
 eg_train_params_init (EgTrainParams *params)
@@ -55,6 +206,7 @@ typedef struct {
 
 struct _Forest {
   ForestNode *nodes;
+  float      *means;     /* per node: the cover-weighted mean of its leaves, or NULL */
   guint      *roots;     /* first node of each tree */
   guint       n_trees;
   guint       n_nodes;
@@ -67,17 +219,55 @@ forest_free (Forest *forest)
   if (forest == NULL)
     return;
   g_free (forest->nodes);
+  g_free (forest->means);
   g_free (forest->roots);
   g_free (forest);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Forest, forest_free)
 
+/* Saabas' path attribution, as XGBoost's approximate contributions: along
+ * the path a row takes, each split's feature gets the change of the node
+ * mean it causes; the bias is the sum of the root means. Contributions
+ * plus bias add up to the margin. Without XGBoost's per-call work (it
+ * rebuilds every node mean on each call), an explanation costs a walk. */
+static void
+forest_contributions (const Forest *forest,
+                      const float  *row,
+                      guint         n_features,
+                      double       *contributions,
+                      double       *bias)
+{
+  *bias = forest->base_margin;
+  memset (contributions, 0, n_features * sizeof *contributions);
+  for (guint t = 0; t < forest->n_trees; t++)
+    {
+      const ForestNode *tree = forest->nodes + forest->roots[t];
+      const float *means = forest->means + forest->roots[t];
+      gint32 i = 0;
+
+      *bias += means[0];
+      while (tree[i].left >= 0)
+        {
+          float x = row[tree[i].feature];
+          gint32 next;
+
+          if (isnan (x))
+            next = tree[i].default_left ? tree[i].left : tree[i].right;
+          else
+            next = x < tree[i].value ? tree[i].left : tree[i].right;
+          contributions[tree[i].feature] += means[next] - means[i];
+          i = next;
+        }
+    }
+}
+
 static inline float
 forest_margin (const Forest *forest,
                const float  *row)
 {
   float sum = 0;
+
 
   for (guint t = 0; t < forest->n_trees; t++)
     {
@@ -126,6 +316,8 @@ forest_build (BoosterHandle booster,
   g_autoptr(Forest) forest = g_new0 (Forest, 1);
   g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (ForestNode));
   g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) means = g_array_new (FALSE, TRUE, sizeof (float));
+  gboolean has_means = TRUE;
   const char *buf = NULL;
   bst_ulong len = 0;
   JsonObject *learner, *param, *objective, *gb, *gbmodel;
@@ -164,6 +356,7 @@ forest_build (BoosterHandle booster,
       JsonArray *cond = member_array (tree, "split_conditions");
       JsonArray *dflt = member_array (tree, "default_left");
       JsonArray *type = member_array (tree, "split_type");
+      JsonArray *cover = member_array (tree, "sum_hessian");
       guint n, root = nodes->len;
 
       if (left == NULL || right == NULL || index == NULL || cond == NULL || dflt == NULL)
@@ -196,17 +389,45 @@ forest_build (BoosterHandle booster,
           node.default_left = json_array_get_int_element (dflt, i) != 0;
           g_array_append_val (nodes, node);
         }
+      if (cover && json_array_get_length (cover) == n)
+        {
+          /* Children come after their parent: fill the means bottom up. */
+          g_array_set_size (means, root + n);
+          for (guint i = n; i-- > 0;)
+            {
+              const ForestNode *node = &g_array_index (nodes, ForestNode, root + i);
+              float *m = &g_array_index (means, float, root + i);
+
+              if (node->left < 0)
+                *m = node->value;
+              else
+                {
+                  double cl = json_array_get_double_element (cover, node->left);
+                  double cr = json_array_get_double_element (cover, node->right);
+                  double ml = g_array_index (means, float, root + node->left);
+                  double mr = g_array_index (means, float, root + node->right);
+
+                  *m = cl + cr > 0 ? (float) ((ml * cl + mr * cr) / (cl + cr)) : 0;
+                }
+            }
+        }
+      else
+        has_means = FALSE;
       g_array_append_val (roots, root);
     }
   forest->n_trees = roots->len;
   forest->n_nodes = nodes->len;
   forest->roots = (guint *) g_array_free (g_steal_pointer (&roots), FALSE);
   forest->nodes = (ForestNode *) g_array_free (g_steal_pointer (&nodes), FALSE);
+  if (has_means)
+    forest->means = (float *) g_array_free (g_steal_pointer (&means), FALSE);
   return g_steal_pointer (&forest);
 }
 
 static gboolean predict (EgModel *model, const float *rows, guint n_rows, int type,
                          const float **out, bst_ulong *out_len, GError **error);
+static gboolean xgboost_contributions (EgModel *model, const float *row,
+                                       double *contributions, double *bias, GError **error);
 
 /* Our trees must give XGBoost's scores, to float precision, on rows that
  * take every kind of branch: anything else and XGBoost keeps the job. */
@@ -243,6 +464,32 @@ forest_attach (EgModel *model)
           g_debug ("Scoring with XGBoost: our trees differ on row %u (%g, XGBoost %g)",
                    i, ours, theirs[i]);
           return;
+        }
+    }
+  /* And our explanations XGBoost's, on a few of the same rows. */
+  for (guint i = 0; forest->means && i < 8; i++)
+    {
+      const float *row = rows + (gsize) i * model->n_features;
+      double ours[EG_N_FEATURES], theirs_c[EG_N_FEATURES], our_bias, their_bias;
+
+      if (model->n_features != EG_N_FEATURES
+          || !xgboost_contributions (model, row, theirs_c, &their_bias, NULL))
+        {
+          g_clear_pointer (&forest->means, g_free);
+          break;
+        }
+      forest_contributions (forest, row, model->n_features, ours, &our_bias);
+      for (guint f = 0; f <= model->n_features && forest->means; f++)
+        {
+          double x = f < model->n_features ? ours[f] : our_bias;
+          double y = f < model->n_features ? theirs_c[f] : their_bias;
+
+          if (fabs (x - y) > 1e-4 * MAX (1.0, fabs (y)))
+            {
+              g_debug ("Explaining with XGBoost: our contribution of feature %u differs "
+                       "(%g, XGBoost %g)", f, x, y);
+              g_clear_pointer (&forest->means, g_free);
+            }
         }
     }
   model->forest = g_steal_pointer (&forest);
@@ -312,6 +559,70 @@ set_xgb_error (GError    **error,
 
   g_set_error (error, EG_ERROR, code, "%s: %s", what, msg);
   return FALSE;
+}
+
+/* A count in a sidecar entry, or -1 when it is missing or not a whole number. */
+static gint64
+member_count (JsonObject *entry,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (entry, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (node);
+}
+
+static gboolean
+read_support (EgModel  *model,
+              JsonNode *node)
+{
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  list = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      JsonObject *entry;
+      const char *proto, *service;
+      gint64 benign, malicious;
+      double threshold;
+      guint p, sv;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        return FALSE;
+      entry = json_node_get_object (item);
+      proto = json_object_get_string_member_with_default (entry, "proto", NULL);
+      service = json_object_get_string_member_with_default (entry, "service", NULL);
+      benign = member_count (entry, "benign");
+      malicious = member_count (entry, "malicious");
+      if (proto == NULL || service == NULL || benign < 0 || malicious < 0
+          || benign > G_MAXUINT32 || malicious > G_MAXUINT32)
+        return FALSE;
+      for (p = 0; p < N_PROTO_CLASSES; p++)
+        if (strcmp (proto, proto_class_names[p]) == 0)
+          break;
+      for (sv = 0; sv < N_SERVICE_CLASSES; sv++)
+        {
+          g_autofree char *name = eg_feature_format_value (EG_FEAT_SERVICE, sv);
+
+          if (g_strcmp0 (service, name) == 0)
+            break;
+        }
+      if (p == N_PROTO_CLASSES || sv == N_SERVICE_CLASSES)
+        return FALSE;
+      model->benign[p][sv] = benign;
+      model->malicious[p][sv] = malicious;
+      threshold = json_object_get_double_member_with_default (entry, "alert_threshold", 0);
+      if (!(threshold >= 0 && threshold < 1))
+        return FALSE;
+      model->alert_threshold[p][sv] = threshold;
+    }
+  model->has_support = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -393,6 +704,17 @@ read_sidecar (EgModel    *model,
   if (json_object_has_member (obj, "metrics")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "metrics")))
     model->metrics = json_object_ref (json_object_get_object_member (obj, "metrics"));
+  model->alert_default = json_object_get_double_member_with_default (obj, "alert_threshold", 0);
+  if (!(model->alert_default >= 0 && model->alert_default < 1))
+    model->alert_default = 0;
+  if (json_object_has_member (obj, "benign_support")
+      && !read_support (model, json_object_get_member (obj, "benign_support")))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "The model sidecar “%s” has a damaged \"benign_support\" list: retrain "
+                   "the model or restore the sidecar", path);
+      return FALSE;
+    }
   return TRUE;
 
 bad:
@@ -473,6 +795,9 @@ eg_model_load (const char *path,
                    EG_FEATURE_SCHEMA_ID, EG_N_FEATURES);
       return NULL;
     }
+  /* The checks on load are a few rows: on more threads, OpenMP's idle
+   * workers would spin beside the scoring thread for a while after. */
+  eg_model_set_n_threads (model, 1);
   forest_attach (model);
   return g_steal_pointer (&model);
 }
@@ -514,6 +839,39 @@ sidecar_to_json (EgModel    *model,
     json_builder_add_string_value (b, names[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
+  if (model->alert_default > 0)
+    {
+      json_builder_set_member_name (b, "alert_threshold");
+      json_builder_add_double_value (b, model->alert_default);
+    }
+  if (model->has_support)
+    {
+      json_builder_set_member_name (b, "benign_support");
+      json_builder_begin_array (b);
+      for (guint p = 0; p < N_PROTO_CLASSES; p++)
+        for (guint sv = 0; sv < N_SERVICE_CLASSES; sv++)
+          if (model->benign[p][sv] || model->malicious[p][sv])
+            {
+              g_autofree char *service = eg_feature_format_value (EG_FEAT_SERVICE, sv);
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "proto");
+              json_builder_add_string_value (b, proto_class_names[p]);
+              json_builder_set_member_name (b, "service");
+              json_builder_add_string_value (b, service);
+              json_builder_set_member_name (b, "benign");
+              json_builder_add_int_value (b, model->benign[p][sv]);
+              json_builder_set_member_name (b, "malicious");
+              json_builder_add_int_value (b, model->malicious[p][sv]);
+              if (model->alert_threshold[p][sv] > 0)
+                {
+                  json_builder_set_member_name (b, "alert_threshold");
+                  json_builder_add_double_value (b, model->alert_threshold[p][sv]);
+                }
+              json_builder_end_object (b);
+            }
+      json_builder_end_array (b);
+    }
   if (model->training)
     {
       JsonNode *node = json_node_new (JSON_NODE_OBJECT);
@@ -662,6 +1020,7 @@ eg_model_train (const float         *rows,
       goto fail;
   XGDMatrixFree (dmat);
   model->version = (guint32) (g_get_real_time () / G_USEC_PER_SEC);
+  count_support (model, rows, labels, n_rows, n_features);
   forest_attach (model);
   return g_steal_pointer (&model);
 
@@ -854,31 +1213,26 @@ compare_abs_contribution (gconstpointer a,
   return (x < y) - (x > y);
 }
 
-guint
-eg_model_explain (EgModel        *model,
-                  const float    *row,
-                  EgContribution *top,
-                  guint           n_top,
-                  float          *score,
-                  GError        **error)
+/* XGBoost's own approximate contributions (type 3, Saabas' path
+ * attribution: like SHAP it sums to the margin, at a fraction of TreeSHAP's
+ * cost). In-place prediction has none: this goes through a DMatrix. */
+static gboolean
+xgboost_contributions (EgModel     *model,
+                       const float *row,
+                       double      *contributions,
+                       double      *bias,
+                       GError     **error)
 {
   const float *out = NULL;
-  bst_ulong len = 0;
-  EgContribution all[EG_N_FEATURES];
-  guint n = 0;
-  double margin = 0;
+  bst_ulong len = 1;
   DMatrixHandle dmat = NULL;
   const bst_ulong *shape = NULL;
   bst_ulong dim = 0;
 
-  /* In-place prediction has no contributions: go through a DMatrix. Type 3
-   * is Saabas' path attribution: like SHAP it sums to the margin, at a
-   * fraction of TreeSHAP's cost, which matters when a burst of alerts
-   * each asks why. */
   if (XGDMatrixCreateFromMat (row, 1, model->n_features, NAN, &dmat) != 0)
     {
       set_xgb_error (error, EG_ERROR_FAILED, "Cannot build a matrix for the explanation");
-      return 0;
+      return FALSE;
     }
   if (XGBoosterPredictFromDMatrix (model->booster, dmat,
                                    "{\"type\":3,\"training\":false,\"iteration_begin\":0,"
@@ -887,9 +1241,8 @@ eg_model_explain (EgModel        *model,
     {
       XGDMatrixFree (dmat);
       set_xgb_error (error, EG_ERROR_FAILED, "XGBoost contributions failed");
-      return 0;
+      return FALSE;
     }
-  len = 1;
   for (bst_ulong i = 0; i < dim; i++)
     len *= shape[i];
   if (len != model->n_features + 1)
@@ -898,20 +1251,44 @@ eg_model_explain (EgModel        *model,
       g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
                    "XGBoost returned %lu contributions for %u features",
                    (unsigned long) len, model->n_features);
-      return 0;
+      return FALSE;
     }
-  for (guint i = 0; i < model->n_features && i < EG_N_FEATURES; i++)
+  for (guint i = 0; i < model->n_features; i++)
+    contributions[i] = out[i];
+  *bias = out[model->n_features];
+  XGDMatrixFree (dmat);
+  return TRUE;
+}
+
+guint
+eg_model_explain (EgModel        *model,
+                  const float    *row,
+                  EgContribution *top,
+                  guint           n_top,
+                  float          *score,
+                  GError        **error)
+{
+  EgContribution all[EG_N_FEATURES];
+  double contributions[EG_N_FEATURES], margin;
+  guint n = 0;
+
+  g_return_val_if_fail (model->n_features == EG_N_FEATURES, 0);
+  /* Our trees when they carry their node means (checked against XGBoost on
+   * load): a burst of alerts each asking why must not cost a DMatrix each. */
+  if (model->forest && model->forest->means)
+    forest_contributions (model->forest, row, model->n_features, contributions, &margin);
+  else if (!xgboost_contributions (model, row, contributions, &margin, error))
+    return 0;
+  for (guint i = 0; i < model->n_features; i++)
     {
-      margin += out[i];
-      if (out[i] == 0.0f)
+      margin += contributions[i];
+      if (contributions[i] == 0.0)
         continue;
       all[n].feature = i;
       all[n].value = row[i];
-      all[n].contribution = out[i];
+      all[n].contribution = (float) contributions[i];
       n++;
     }
-  margin += out[model->n_features];  /* the bias */
-  XGDMatrixFree (dmat);
   if (score)
     *score = (float) (1.0 / (1.0 + exp (-margin)));
   qsort (all, n, sizeof all[0], compare_abs_contribution);

@@ -118,6 +118,44 @@ char        *eg_model_explain_sentence   (const EgContribution *top,
                                           guint                n_top,
                                           float                score);
 
+/* Where the model has learned what benign looks like: a flow's class is its
+ * transport and service (tcp/ssl, udp/dns ...); the model's score is
+ * evidence only for classes with EG_MODEL_MIN_BENIGN benign training flows
+ * or more. The bundled training data has almost no benign UDP, DNS or ICMP
+ * (8 benign DNS flows against 46 malicious), so those scores mean "unlike
+ * the training network", not "malicious". Models whose sidecar predates the
+ * record are trusted everywhere. */
+#define EG_MODEL_MIN_BENIGN 100
+
+/* proto: the IP protocol; service: an EgServiceId. */
+gboolean     eg_model_knows_benign       (EgModel             *model,
+                                          guint8               proto,
+                                          guint                service);
+/* Benign training flows in the class (-1: not recorded). */
+gint64       eg_model_get_benign_support (EgModel             *model,
+                                          guint8               proto,
+                                          guint                service);
+/* Alert thresholds per class, calibrated on benign flows held out of
+ * training: for each class the model knows benign for, the lowest score
+ * (never below the model's threshold) that at most max_fpr of the held-out
+ * benign flows of that class reach. A class with fewer than
+ * EG_MODEL_MIN_CALIBRATION such flows gets the threshold of all of them
+ * pooled, the cautious choice. Returns FALSE (nothing changed) when the
+ * held-out data has no benign flow in a known class. */
+#define EG_MODEL_MIN_CALIBRATION 20
+
+gboolean     eg_model_calibrate          (EgModel             *model,
+                                          const float         *rows,
+                                          const float         *scores,
+                                          const float         *labels,
+                                          guint                n_rows,
+                                          double               max_fpr);
+/* The score from which a flow of this class is evidence for ml-flow: the
+ * calibrated one, else the model's threshold. */
+double       eg_model_get_alert_threshold (EgModel            *model,
+                                          guint8               proto,
+                                          guint                service);
+
 /* Metrics of scores against 0/1 labels at a threshold. */
 void         eg_metrics_compute          (const float         *scores,
                                           const float         *labels,

@@ -194,6 +194,7 @@ eg_scorer_process (EgScorer  *scorer,
       threshold = scorer->config->model_threshold > 0 ? scorer->config->model_threshold
                                                        : eg_model_get_threshold (model);
       eg_detectors_set_model_threshold (scorer->detectors, threshold);
+      eg_detectors_set_model (scorer->detectors, model);
       scored = eg_model_predict (model, scorer->rows, n_flows, scorer->scores, &error);
       if (!scored)
         g_warning ("Scoring %u flows failed: %s", n_flows, error->message);

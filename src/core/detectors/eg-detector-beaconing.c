@@ -7,41 +7,86 @@
  * NetBIOS, DHCP, SSDP, LLMNR, MQTT keep-alives) and the telemetry of the
  * operating-system vendors (their own networks, as Slips' organization
  * whitelist) are left out. One alert per beacon until it falls silent for
- * a whole window. */
+ * a whole window. Its uids are the connections whose rhythm was measured
+ * (the last BEACON_HISTORY at most); the description gives the total. */
 #include "eg-detector-private.h"
 
 #include <math.h>
 #include <string.h>
+
+#include "eg-key-table.h"
 
 #define BEACON_HISTORY  32
 #define BEACON_MIN_GAPS 10
 #define BEACON_MAX_CV   0.15
 #define BEACON_MIN_GAP  0.5   /* s: faster is a burst, not a beacon */
 
+/* The last connections of a pair that came back at least once. */
 typedef struct {
   double  times[BEACON_HISTORY];
-  guint   n;         /* connections seen (the ring holds the last ones) */
-  double  last_seen;
-  gboolean alerted;
-  char    uids[4][EG_UID_LEN];
+  char    uids[BEACON_HISTORY][EG_UID_LEN];
+} History;
+
+/* Most (source, host, port) keys see one connection: they get this much,
+ * and the history only when a second one comes. */
+typedef struct {
+  EgScanKey key;     /* first: the table hashes the struct through it */
+  guint     n;       /* connections seen (the ring holds the last ones) */
+  gboolean  alerted;
+  double    last_seen;
+  double    first_ts;
+  char      first_uid[EG_UID_LEN];
+  History  *history;
 } Beacon;
 
 typedef struct {
-  GHashTable *beacons;   /* EgScanKey * → Beacon * */
+  EgKeyTable *beacons;   /* Beacon, keyed by its EgScanKey */
   guint64     n_flows;
 } Beacons;
 
-static guint
-key_hash (gconstpointer p)
+static void
+beacon_clear (gpointer p)
 {
-  return eg_hash_bytes (p, sizeof (EgScanKey));
+  Beacon *beacon = p;
+
+  g_free (beacon->history);
 }
 
 static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
+beacon_silent (gpointer item,
+               gpointer unused,
+               gpointer data)
 {
-  return memcmp (a, b, sizeof (EgScanKey)) == 0;
+  const double *limit = data;
+
+  return ((Beacon *) item)->last_seen < *limit;
+}
+
+static void
+beacon_record (Beacon     *beacon,
+               double      ts,
+               const char *uid)
+{
+  History *h;
+
+  if (beacon->n == 0)
+    {
+      beacon->first_ts = ts;
+      g_strlcpy (beacon->first_uid, uid, EG_UID_LEN);
+      beacon->n = 1;
+      return;
+    }
+  if (beacon->history == NULL)
+    beacon->history = g_new (History, 1);
+  h = beacon->history;
+  if (beacon->n == 1)
+    {
+      h->times[0] = beacon->first_ts;
+      memcpy (h->uids[0], beacon->first_uid, EG_UID_LEN);
+    }
+  h->times[beacon->n % BEACON_HISTORY] = ts;
+  g_strlcpy (h->uids[beacon->n % BEACON_HISTORY], uid, EG_UID_LEN);
+  beacon->n++;
 }
 
 static gpointer
@@ -50,7 +95,7 @@ create (EgDetectors *ds,
 {
   Beacons *b = g_new0 (Beacons, 1);
 
-  b->beacons = g_hash_table_new_full (key_hash, key_equal, g_free, g_free);
+  b->beacons = eg_key_table_new (sizeof (EgScanKey), sizeof (Beacon), beacon_clear);
   return b;
 }
 
@@ -59,7 +104,7 @@ destroy (gpointer p)
 {
   Beacons *b = p;
 
-  g_hash_table_unref (b->beacons);
+  eg_key_table_free (b->beacons);
   g_free (b);
 }
 
@@ -100,6 +145,7 @@ on_flow (gpointer      state,
   Beacons *b = state;
   EgScanKey key = { 0 };
   Beacon *beacon;
+  gboolean created;
   guint n_times, n_gaps;
   double prev, sum = 0, sumsq = 0, mean, sd, cv;
   EgAlert *alert;
@@ -115,43 +161,32 @@ on_flow (gpointer      state,
 
   if (++b->n_flows % 65536 == 0)
     {
-      GHashTableIter iter;
-      gpointer value;
+      double limit = flow->ts - ds->config->detection_window;
 
-      g_hash_table_iter_init (&iter, b->beacons);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (flow->ts - ((Beacon *) value)->last_seen > ds->config->detection_window)
-          g_hash_table_iter_remove (&iter);
+      eg_key_table_remove_if (b->beacons, beacon_silent, &limit);
     }
 
   key.src = flow->orig_h;
   key.dst = flow->resp_h;
   key.port = flow->resp_p;
   key.proto = flow->proto;
-  beacon = g_hash_table_lookup (b->beacons, &key);
-  if (beacon == NULL)
-    {
-      beacon = g_new0 (Beacon, 1);
-      g_hash_table_insert (b->beacons, g_memdup2 (&key, sizeof key), beacon);
-    }
-  else if (flow->ts - beacon->last_seen > ds->config->detection_window)
+  beacon = eg_key_table_insert (b->beacons, &key, &created);
+  if (!created && flow->ts - beacon->last_seen > ds->config->detection_window)
     {
       beacon->n = 0;  /* silent for a whole window: a new story */
       beacon->alerted = FALSE;
     }
-  beacon->times[beacon->n % BEACON_HISTORY] = flow->ts;
-  g_strlcpy (beacon->uids[beacon->n % 4], flow->uid, EG_UID_LEN);
-  beacon->n++;
+  beacon_record (beacon, flow->ts, flow->uid);
   beacon->last_seen = flow->ts;
 
   n_times = MIN (beacon->n, BEACON_HISTORY);
   if (n_times < BEACON_MIN_GAPS + 1)
     return;
   n_gaps = n_times - 1;
-  prev = beacon->times[(beacon->n - n_times) % BEACON_HISTORY];
+  prev = beacon->history->times[(beacon->n - n_times) % BEACON_HISTORY];
   for (guint i = 1; i < n_times; i++)
     {
-      double t = beacon->times[(beacon->n - n_times + i) % BEACON_HISTORY];
+      double t = beacon->history->times[(beacon->n - n_times + i) % BEACON_HISTORY];
       double gap = t - prev;
 
       sum += gap;
@@ -175,8 +210,8 @@ on_flow (gpointer      state,
                                         eg_addr_to_string (&flow->orig_h, src),
                                         eg_addr_to_string (&flow->resp_h, dst), port,
                                         beacon->n, mean, sd);
-  for (guint i = 0; i < MIN (beacon->n, 4); i++)
-    eg_alert_add_uid (alert, beacon->uids[(beacon->n - 1 - i) % 4]);
+  for (guint i = 0; i < n_times; i++)
+    eg_alert_add_uid (alert, beacon->history->uids[(beacon->n - n_times + i) % BEACON_HISTORY]);
   eg_detectors_emit (ds, alert);
 }
 

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* port-scan-vertical: one source, one destination, many ports that never
- * answered. Alerts at config->vertical_scan_min ports, then ten times more. */
+ * answered. Alerts at config->vertical_scan_min ports, then ten times more.
+ * UDP to dynamic ports (49152 and up) does not count: that is where a
+ * client hears the answers to its multicast discovery, and a device
+ * answering SSDP from random ports (a Chromecast in the RemcosRAT capture)
+ * looks like a scan of the querier's ports. The flow table emits the
+ * answers before the longer query, so the query cannot vouch for them. A
+ * real scan of many ports shows in the ports below. */
 #include "eg-detector-private.h"
 
 static gpointer
@@ -22,7 +28,9 @@ on_flow (gpointer      state,
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
 
   if ((flow->flags & EG_FLOW_INTERIM) || (flow->proto != IPPROTO_TCP && flow->proto != IPPROTO_UDP)
-      || !eg_flow_is_unanswered_attempt (flow) || eg_addr_is_special (&flow->resp_h))
+      || !eg_flow_is_unanswered_attempt (flow) || eg_addr_is_special (&flow->resp_h)
+      || eg_detectors_is_query_reply (ds, flow)
+      || (flow->proto == IPPROTO_UDP && flow->resp_p >= 49152))
     return;
 
   key.src = flow->orig_h;

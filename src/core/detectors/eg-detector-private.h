@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include "eg-detectors.h"
+#include "eg-key-table.h"
 
 G_BEGIN_DECLS
 
@@ -45,8 +46,11 @@ struct _EgDetectors {
   EgIpInfo    *ipinfo;          /* borrowed, may be NULL */
   GHashTable  *services;        /* GUINT (proto << 16 | port) → name */
   double       model_threshold;
+  EgModel     *model;           /* that scored the flows, or NULL */
   GPtrArray   *out;             /* alerts of the current call */
   GHashTable  *once;            /* (detector, src, dst, port, proto) → last alert ts */
+  EgKeyTable  *corroborating;   /* (EgAddr src, ts of its last rule alert, low or above) */
+  EgKeyTable  *queries;         /* (EgScanKey src and port, ts of its last multicast UDP query) */
   gpointer    *states;          /* one per detector */
   gpointer     threat_intel;    /* the threat-intel detector's state */
   guint64      n_flows;
@@ -55,6 +59,11 @@ struct _EgDetectors {
 /* A quick hash of a small fixed-size key (addresses, composite keys). */
 guint        eg_hash_bytes             (const void     *data,
                                         gsize           len);
+
+/* EgAddr keys of GHashTable. */
+guint        eg_addr_key_hash              (gconstpointer   p);
+gboolean     eg_addr_key_equal             (gconstpointer   a,
+                                        gconstpointer   b);
 
 /* Slips' threat weights, for the evidence accumulator. */
 double       eg_threat_weight          (EgThreatLevel level);
@@ -81,6 +90,11 @@ gboolean     eg_detectors_once         (EgDetectors    *ds,
                                         guint16         dport,
                                         guint8          proto,
                                         double          ts);
+/* TRUE when a rule detector raised an alert of level low or above against
+ * src within the window around ts. */
+gboolean     eg_detectors_corroborated (EgDetectors    *ds,
+                                        const EgAddr   *src,
+                                        double          ts);
 const char  *eg_detectors_service_name (EgDetectors    *ds,
                                         guint16         port,
                                         guint8          proto);
@@ -89,6 +103,13 @@ char        *eg_detectors_format_port  (EgDetectors    *ds,
                                         guint16         port,
                                         guint8          proto);
 gboolean     eg_flow_is_established    (const EgFlow   *flow);
+/* An unanswered UDP flow that is really the answer to a multicast or
+ * broadcast query (SSDP, mDNS, NetBIOS ...): it comes from a discovery
+ * service's port, or goes to the address and port that sent a query to a
+ * group within a minute. Flow tables see query and answers as separate
+ * flows, and the answers as attempts nobody answered; they are no scan. */
+gboolean     eg_detectors_is_query_reply (EgDetectors  *ds,
+                                        const EgFlow   *flow);
 /* A connection attempt nobody answered (S0, REJ, RSTOS0, SH; UDP without a
  * reply): what a scan leaves. Midstream pieces (OTH, SHR) are not. */
 gboolean     eg_flow_is_unanswered_attempt (const EgFlow *flow);
@@ -114,12 +135,13 @@ typedef struct {
 #define EG_SCAN_FEW 4
 
 typedef struct {
+  EgScanKey   key;           /* first: the table hashes the state through it */
   double      start;
   double      last;
   EgAddr      few[EG_SCAN_FEW];  /* the first distinct values, inline */
   GHashTable *distinct;      /* all of them once there are more: EgAddr * */
   guint       n_distinct;    /* a port is an EgAddr of family 0 */
-  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows */
+  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows; NULL before one */
   guint64     pkts;
   guint       n_flows;
   guint       n_answered;
@@ -138,6 +160,11 @@ EgScanState *eg_scan_table_get         (EgScanTable    *table,
                                         const EgScanKey *key,
                                         double          ts,
                                         guint           first_threshold);
+/* The state under key if there is one still inside the window, else NULL:
+ * counting beside a state without creating one. */
+EgScanState *eg_scan_table_lookup      (EgScanTable    *table,
+                                        const EgScanKey *key,
+                                        double          ts);
 /* TRUE when value is new to the state. */
 gboolean     eg_scan_state_add         (EgScanState    *state,
                                         const EgAddr   *value,
@@ -148,6 +175,7 @@ gboolean     eg_scan_state_add         (EgScanState    *state,
 gboolean     eg_scan_state_crossed     (EgScanState    *state);
 void         eg_scan_port_value        (EgAddr         *value,
                                         guint16         port);
+/* uids: EgUid, may be NULL (none). */
 void         eg_alert_add_uids         (EgAlert        *alert,
                                         GArray         *uids);
 

@@ -2,13 +2,15 @@
 /* threat-intel: flows to or from an address, network or AS on the operator's
  * indicator list, in Slips' own_malicious_iocs.csv format:
  *   IoC (IP / CIDR / domain / ASxxxx), threat level, description[, tag]
- * Domains are kept for eg_detectors_match_domain (a flow record carries no
- * server name yet). */
+ * Domains match the flow's server name (nDPI's TLS SNI, HTTP Host or DNS
+ * query) and its parents: a lookup of x.evil.example is a match for
+ * evil.example. */
 #include "eg-detector-private.h"
 
 #include <string.h>
 
 #include "eg-error.h"
+#include "eg-features.h"
 
 typedef struct {
   EgThreatLevel level;
@@ -37,19 +39,6 @@ indicator_free (gpointer p)
 
   g_free (ind->description);
   g_free (ind);
-}
-
-static guint
-addr_hash (gconstpointer p)
-{
-  return eg_hash_bytes (p, sizeof (EgAddr));
-}
-
-static gboolean
-addr_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return memcmp (a, b, sizeof (EgAddr)) == 0;
 }
 
 static void
@@ -148,7 +137,7 @@ create (EgDetectors *ds,
 {
   ThreatIntel *ti = g_new0 (ThreatIntel, 1);
 
-  ti->addrs = g_hash_table_new_full (addr_hash, addr_equal, g_free, NULL);
+  ti->addrs = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, NULL);
   ti->networks = g_array_new (FALSE, FALSE, sizeof (Network));
   ti->asns = g_hash_table_new (NULL, NULL);
   ti->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -192,6 +181,30 @@ match (ThreatIntel  *ti,
   return NULL;
 }
 
+static const Indicator *
+match_domain (ThreatIntel *ti,
+              const char  *name)
+{
+  char lower[EG_SERVER_NAME_LEN];
+  gsize i;
+
+  if (name == NULL || name[0] == '\0' || g_hash_table_size (ti->domains) == 0)
+    return NULL;
+  /* On the stack: this runs for every flow that has a name. */
+  for (i = 0; name[i] && i < sizeof lower - 1; i++)
+    lower[i] = g_ascii_tolower (name[i]);
+  lower[i] = '\0';
+  /* evil.example.com matches an indicator for example.com. */
+  for (const char *p = lower; p; p = strchr (p, '.') ? strchr (p, '.') + 1 : NULL)
+    {
+      const Indicator *ind = g_hash_table_lookup (ti->domains, p);
+
+      if (ind)
+        return ind;
+    }
+  return NULL;
+}
+
 static void
 on_flow (gpointer      state,
          EgDetectors  *ds,
@@ -199,7 +212,7 @@ on_flow (gpointer      state,
 {
   ThreatIntel *ti = state;
   const Indicator *ind;
-  gboolean outbound = TRUE;
+  gboolean outbound = TRUE, by_name = FALSE;
   EgAlert *alert;
   g_autofree char *port = NULL;
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
@@ -207,6 +220,8 @@ on_flow (gpointer      state,
   if (ti->owned->len == 0)
     return;
   ind = match (ti, ds, &flow->resp_h);
+  if (ind == NULL && (ind = match_domain (ti, flow->server_name)))
+    by_name = TRUE;
   if (ind == NULL)
     {
       ind = match (ti, ds, &flow->orig_h);
@@ -222,7 +237,13 @@ on_flow (gpointer      state,
   port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
   eg_addr_to_string (&flow->orig_h, src);
   eg_addr_to_string (&flow->resp_h, dst);
-  if (outbound)
+  if (by_name)
+    alert->description = g_strdup_printf ("%s %s %s (%s %s), listed as “%s” in %s", src,
+                                          eg_feature_service_id (flow->service) == EG_SERVICE_DNS
+                                          ? "looked up" : "connected to",
+                                          flow->server_name, dst, port, ind->description,
+                                          ti->name);
+  else if (outbound)
     alert->description = g_strdup_printf ("%s connected to %s %s, listed as “%s” in %s",
                                           src, dst, port, ind->description, ti->name);
   else
@@ -236,21 +257,9 @@ const char *
 eg_detectors_match_domain (EgDetectors *ds,
                            const char  *name)
 {
-  ThreatIntel *ti = ds->threat_intel;
-  g_autofree char *lower = NULL;
+  const Indicator *ind = ds->threat_intel ? match_domain (ds->threat_intel, name) : NULL;
 
-  if (ti == NULL || name == NULL || g_hash_table_size (ti->domains) == 0)
-    return NULL;
-  lower = g_ascii_strdown (name, -1);
-  /* evil.example.com matches an indicator for example.com. */
-  for (const char *p = lower; p; p = strchr (p, '.') ? strchr (p, '.') + 1 : NULL)
-    {
-      Indicator *ind = g_hash_table_lookup (ti->domains, p);
-
-      if (ind)
-        return ind->description;
-    }
-  return NULL;
+  return ind ? ind->description : NULL;
 }
 
 const EgDetectorInfo eg_detector_threat_intel = {

@@ -2,7 +2,8 @@
 /* unknown-port: an established TCP connection to a port no known service
  * uses (the services list). Dynamic ports (49152 and up) are where clients
  * live, and a flow whose source port is a known service is a reply seen
- * backwards: neither is reported. */
+ * backwards: neither is reported. Nor is a flow whose service nDPI
+ * recognized (RTSP on 8554): its service is known, whatever the port. */
 #include "eg-detector-private.h"
 
 static void
@@ -15,6 +16,7 @@ on_flow (gpointer      state,
 
   if (flow->proto != IPPROTO_TCP || !eg_conn_state_is_established (flow->conn_state)
       || flow->resp_p >= 49152 || g_hash_table_size (ds->services) == 0
+      || (flow->service && flow->service[0] && g_strcmp0 (flow->service, "-") != 0)
       || eg_detectors_service_name (ds, flow->resp_p, flow->proto)
       || eg_detectors_service_name (ds, flow->orig_p, flow->proto)
       || eg_addr_is_special (&flow->resp_h)
