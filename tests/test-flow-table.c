@@ -674,9 +674,11 @@ test_packet_stats_tshark (gconstpointer data)
   g_auto(GStrv) lines = NULL;
   guint checked = 0;
 
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+
   if (path == NULL)
     return;
-  if (g_find_program_in_path ("tshark") == NULL)
+  if (tshark == NULL)
     {
       g_test_skip ("tshark is not installed");
       return;
