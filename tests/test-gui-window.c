@@ -140,6 +140,27 @@ open_capture (EgWindow   *window,
   wait_until (input_finished, window);
 }
 
+static gboolean
+detail_loaded (gpointer data)
+{
+  return eg_flow_detail_get_uid (data) != NULL && !eg_flow_detail_get_loading (data);
+}
+
+/* Selects the flow at position alone and waits for its detail pane. */
+static EgFlowDetail *
+select_flow (EgFlowsPage *page,
+             guint        position)
+{
+  EgFlowDetail *detail = eg_flows_page_get_detail (page);
+  EgFlowList *flows = EG_FLOW_LIST (gtk_multi_selection_get_model (GTK_MULTI_SELECTION (eg_flows_page_get_selection (page))));
+
+  gtk_selection_model_unselect_all (eg_flows_page_get_selection (page));
+  g_assert_true (gtk_selection_model_select_item (eg_flows_page_get_selection (page), position, TRUE));
+  g_assert_cmpstr (eg_flow_detail_get_uid (detail), ==, eg_flow_list_get_flow (flows, position)->uid);
+  wait_until (detail_loaded, detail);
+  return detail;
+}
+
 static guint
 count_flows (EgFlowList *flows,
              guint16     resp_p,
@@ -275,8 +296,27 @@ test_window_open_capture (void)
     g_assert_true (eg_flows_page_set_filter_text (flows_page, "", &error));
   }
 
-  /* Select a flow: the detail pane shows it. */
-  gtk_selection_model_select_item (eg_flows_page_get_selection (flows_page), 0, TRUE);
+  /* Select a flow: the detail pane shows it, the model's reason for its
+   * score and the alerts it is evidence for. */
+  {
+    guint scan_flow = G_MAXUINT;
+    EgFlowDetail *detail;
+    GPtrArray *live_alerts;
+
+    for (guint i = 0; i < n_flows && scan_flow == G_MAXUINT; i++)
+      if (eg_alert_list_lookup_uid (alerts, eg_flow_list_get_flow (flows, i)->uid) != NULL)
+        scan_flow = i;
+    g_assert_cmpuint (scan_flow, !=, G_MAXUINT);
+    live_alerts = eg_alert_list_lookup_uid (alerts, eg_flow_list_get_flow (flows, scan_flow)->uid);
+    detail = select_flow (flows_page, scan_flow);
+    g_test_message ("explanation: %s", eg_flow_detail_get_explanation (detail));
+    g_assert_true (g_str_has_prefix (eg_flow_detail_get_explanation (detail), "Scored "));
+    g_assert_cmpuint (eg_flow_detail_get_n_alerts (detail), ==, live_alerts->len);
+    g_assert_cmpuint (eg_flow_detail_get_n_label_changes (detail), ==, 0);
+    /* The status line names the model the explanation came from. */
+    g_assert_null (strstr (eg_window_get_status_text (window), "model none"));
+    g_assert_nonnull (strstr (eg_window_get_status_text (window), "model v"));
+  }
   save_screenshot (GTK_WIDGET (window), "flows");
 
   close_window (window);
@@ -422,6 +462,14 @@ test_window_relabel (void)
   g_assert_no_error (error);
   g_assert_cmpstr (stored.label, ==, EG_LABEL_MALICIOUS);
   g_assert_cmpint (stored.label_source, ==, EG_LABEL_SOURCE_OPERATOR);
+
+  /* The detail pane lists the operator's change in the label history. */
+  {
+    EgFlowDetail *detail = select_flow (flows_page, 0);
+
+    g_assert_cmpstr (eg_flow_detail_get_uid (detail), ==, uid);
+    g_assert_cmpuint (eg_flow_detail_get_n_label_changes (detail), ==, 1);
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dataset");
   save_screenshot (GTK_WIDGET (window), "dataset");

@@ -431,6 +431,29 @@ eg_flows_page_show_all (EgFlowsPage *self)
   update_count (self);
 }
 
+void
+eg_flows_page_set_sources (EgFlowsPage *self,
+                           EgStore     *store,
+                           EgExplainer *explainer)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+  eg_flow_detail_set_sources (self->detail, store, explainer);
+}
+
+EgFlowDetail *
+eg_flows_page_get_detail (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->detail;
+}
+
+const char *
+eg_flows_page_get_filter_text (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->filter != NULL ? eg_flow_filter_get_text (self->filter) : "";
+}
+
 GtkSelectionModel *
 eg_flows_page_get_selection (EgFlowsPage *self)
 {

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "eg-alert-list.h"
+#include "eg-flow-detail.h"
 #include "eg-flow-list.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,13 @@ G_DECLARE_FINAL_TYPE (EgFlowsPage, eg_flows_page, EG, FLOWS_PAGE, GtkWidget)
 void              eg_flows_page_set_models       (EgFlowsPage        *self,
                                                   EgFlowList         *flows,
                                                   EgAlertList        *alerts);
+/* For the detail pane: see eg_flow_detail_set_sources. */
+void              eg_flows_page_set_sources      (EgFlowsPage        *self,
+                                                  EgStore            *store,
+                                                  EgExplainer        *explainer);
+EgFlowDetail     *eg_flows_page_get_detail       (EgFlowsPage        *self);
+/* The filter as typed ("" when none). */
+const char       *eg_flows_page_get_filter_text  (EgFlowsPage        *self);
 /* Shows the filter bar with text and applies it; FALSE with the parse
  * error (also shown under the entry) when it does not parse. */
 gboolean          eg_flows_page_set_filter_text  (EgFlowsPage        *self,

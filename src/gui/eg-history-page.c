@@ -191,14 +191,23 @@ on_load_clicked_cb (GtkWidget     *widget,
 }
 
 void
-eg_history_page_set_store (EgHistoryPage *self,
-                           EgStore       *store)
+eg_history_page_set_sources (EgHistoryPage *self,
+                             EgStore       *store,
+                             EgExplainer   *explainer)
 {
   g_return_if_fail (EG_IS_HISTORY_PAGE (self));
 
   g_clear_pointer (&self->store, eg_store_unref);
   if (store != NULL)
     self->store = eg_store_ref (store);
+  eg_flows_page_set_sources (self->flows_page, store, explainer);
+}
+
+EgFlowsPage *
+eg_history_page_get_flows_page (EgHistoryPage *self)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), NULL);
+  return self->flows_page;
 }
 
 EgFlowList *

@@ -5,7 +5,9 @@
 
 #include <gtk/gtk.h>
 
+#include "eg-explainer.h"
 #include "eg-flow-list.h"
+#include "eg-flows-page.h"
 #include "eg-store.h"
 
 G_BEGIN_DECLS
@@ -16,8 +18,9 @@ G_DECLARE_FINAL_TYPE (EgHistoryPage, eg_history_page, EG, HISTORY_PAGE, GtkWidge
 /* The most flows one query shows; narrow the range or the filter for more. */
 #define EG_HISTORY_LIMIT 200000
 
-void        eg_history_page_set_store (EgHistoryPage *self,
-                                       EgStore       *store);
+void        eg_history_page_set_sources (EgHistoryPage *self,
+                                         EgStore       *store,
+                                         EgExplainer   *explainer);
 /* from/to: "2018-03-09 20:50" (local time), ISO 8601, or empty for open;
  * filter: the flow filter language. Loads in a thread; "loaded" follows. */
 gboolean    eg_history_page_load      (EgHistoryPage *self,
@@ -26,5 +29,6 @@ gboolean    eg_history_page_load      (EgHistoryPage *self,
                                        const char    *filter,
                                        GError       **error);
 EgFlowList *eg_history_page_get_flow_list (EgHistoryPage *self);
+EgFlowsPage *eg_history_page_get_flows_page (EgHistoryPage *self);
 
 G_END_DECLS

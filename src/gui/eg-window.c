@@ -12,6 +12,7 @@
 #include "eg-charts-page.h"
 #include "eg-dataset-page.h"
 #include "eg-engine.h"
+#include "eg-explainer.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
 #include "eg-notifier.h"
@@ -47,6 +48,7 @@ struct _EgWindow
   EgNotifier          *notifier;
   EgEngine            *engine;
   EgStore             *store;         /* NULL when the database cannot open */
+  EgExplainer         *explainer;     /* NULL when the settings are not valid */
   GQueue               undo_uids;     /* GStrv of each labeling, newest last */
   GCancellable        *cancellable;
   gint64               last_counts_refresh;
@@ -160,6 +162,10 @@ update_status (EgWindow *self)
   active = format_count (stats.active_flows);
   drops = format_count (stats.capture_drops + stats.queue_drops);
   evictions = format_count (stats.evictions);
+  /* The engine's stats leave model_version 0; the explainer loads the
+   * model the engine scores with. */
+  if (stats.model_version == 0 && self->explainer != NULL)
+    stats.model_version = eg_explainer_get_model_version (self->explainer);
   model = stats.model_version != 0 ? g_strdup_printf ("v%u", stats.model_version)
                                    : g_strdup (C_("model version", "none"));
   /* Translators: the status line at the bottom of the window. */
@@ -747,9 +753,13 @@ open_store (EgWindow *self)
     {
       path = eg_store_default_path (config);
       self->store = eg_store_open (path, &error);
+      self->explainer = eg_explainer_new (config);
+      g_signal_connect_object (self->explainer, "notify::model-version",
+                               G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
     }
   eg_dataset_page_set_store (self->dataset_page, self->store, error);
-  eg_history_page_set_store (self->history_page, self->store);
+  eg_history_page_set_sources (self->history_page, self->store, self->explainer);
+  eg_flows_page_set_sources (self->flows_page, self->store, self->explainer);
 }
 
 /* Actions */
@@ -989,6 +999,7 @@ eg_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_WINDOW);
   g_queue_clear_full (&self->undo_uids, (GDestroyNotify) g_strfreev);
   g_clear_pointer (&self->store, eg_store_unref);
+  g_clear_object (&self->explainer);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->notifier);
   g_clear_object (&self->interfaces);
