@@ -17,6 +17,7 @@
 #include "eg-flow-list.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
+#include "eg-host-timeline.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
 #include "eg-window-private.h"
@@ -97,6 +98,9 @@ save_screenshot (GtkWidget  *widget,
   g_autofree char *path = g_build_filename (dir, file, NULL);
   int width, height;
 
+  /* A toast would cover what the page shows. */
+  if (EG_IS_WINDOW (widget))
+    eg_window_dismiss_toasts (EG_WINDOW (widget));
   let_frames_pass (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -394,6 +398,111 @@ test_window_alert_evidence (void)
   save_screenshot (GTK_WIDGET (window), "evidence");
   eg_flows_page_show_all (EG_FLOWS_PAGE (eg_window_get_page (window, "flows")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_flows);
+
+  close_window (window);
+}
+
+/* The position of the first group of detector. */
+static guint
+find_group (EgAlertList *alerts,
+            const char  *detector)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (alerts)); i++)
+    {
+      g_autoptr(EgAlertGroup) group = g_list_model_get_item (G_LIST_MODEL (alerts), i);
+
+      if (g_str_equal (eg_alert_group_get_detector (group), detector))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+timeline_loaded (gpointer data)
+{
+  return eg_host_timeline_get_address (data) != NULL && !eg_host_timeline_get_loading (data);
+}
+
+/* The host timeline, asked for from an alert and from a flow: the telnet
+ * sweep of 192.168.2.16 in plain sentences, and a remote host's country
+ * and AS. */
+static void
+test_window_host_timeline (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GRegex) sweep = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *text = NULL;
+  EgWindow *window;
+  EgFlowList *flows;
+  EgAlertList *alerts;
+  EgAlertsPage *alerts_page;
+  EgHostTimeline *timeline;
+  const EgFlow *telnet = NULL;
+  char remote[EG_ADDR_STRLEN];
+  guint n_swept = 0, n_sentences = 0;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  flows = eg_window_get_flow_list (window);
+  alerts = eg_window_get_alert_list (window);
+  alerts_page = EG_ALERTS_PAGE (eg_window_get_page (window, "alerts"));
+  timeline = EG_HOST_TIMELINE (eg_window_get_page (window, "timeline"));
+  open_capture (window, path);
+
+  /* From the scan alert's "Source Timeline" button. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "alerts");
+  eg_alerts_page_select (alerts_page, find_group (alerts, "port-scan-horizontal"));
+  g_assert_true (eg_alerts_page_activate_timeline (alerts_page));
+  g_assert_cmpstr (eg_window_get_visible_page (window), ==, "timeline");
+  wait_until (timeline_loaded, timeline);
+  g_assert_cmpstr (eg_host_timeline_get_address (timeline), ==, "192.168.2.16");
+  g_assert_cmpstr (eg_host_timeline_get_location (timeline), ==,
+                   "A private address: no country, no AS.");
+  text = eg_host_timeline_dup_text (timeline);
+  g_test_message ("%s", text);
+  g_assert_cmpuint (eg_host_timeline_get_n_periods (timeline), >, 0);
+
+  /* Every telnet SYN that went unanswered is in a sentence that says so. */
+  sweep = g_regex_new ("opened (\\d+) connections? to port 23/tcp[^,]* on (\\d+ hosts|[0-9.]+), (none answered|no answer)",
+                       0, 0, NULL);
+  g_regex_match (sweep, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *n = g_match_info_fetch (match, 1);
+
+      n_swept += atoi (n);
+      n_sentences++;
+      g_match_info_next (match, NULL);
+    }
+  g_assert_cmpuint (n_sentences, >, 0);
+  g_assert_cmpuint (n_swept, ==, count_flows (flows, 23, EG_CONN_STATE_S0));
+  save_screenshot (GTK_WIDGET (window), "timeline");
+
+  /* From a flow's detail pane: a public telnet target, with its country. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (flows)) && telnet == NULL; i++)
+    {
+      const EgFlow *flow = eg_flow_list_get_flow (flows, i);
+
+      if (flow->resp_p == 23 && !eg_addr_is_private (&flow->resp_h))
+        telnet = flow;
+    }
+  g_assert_nonnull (telnet);
+  eg_addr_to_string (&telnet->resp_h, remote);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-host-timeline", "s", remote));
+  wait_until (timeline_loaded, timeline);
+  g_assert_cmpstr (eg_host_timeline_get_address (timeline), ==, remote);
+  g_test_message ("%s: %s", remote, eg_host_timeline_get_location (timeline));
+  g_assert_true (g_str_has_prefix (eg_host_timeline_get_location (timeline), "Country "));
+  g_clear_pointer (&text, g_free);
+  text = eg_host_timeline_dup_text (timeline);
+  g_assert_nonnull (strstr (text, "received 1 connection on port 23/tcp from 1 host, it did not answer"));
+
+  /* Not an address: said, nothing shown changes. */
+  g_assert_false (eg_host_timeline_show (timeline, "banana", NULL));
+  g_assert_cmpstr (eg_host_timeline_get_address (timeline), ==, remote);
 
   close_window (window);
 }
@@ -810,6 +919,7 @@ main (int    argc,
   g_test_add_func ("/gui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/gui/window/open-capture", test_window_open_capture);
   g_test_add_func ("/gui/window/alert-evidence", test_window_alert_evidence);
+  g_test_add_func ("/gui/window/host-timeline", test_window_host_timeline);
   g_test_add_func ("/gui/window/relabel", test_window_relabel);
   g_test_add_func ("/gui/window/history", test_window_history);
   g_test_add_func ("/gui/window/upload", test_window_upload);

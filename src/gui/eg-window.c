@@ -15,6 +15,7 @@
 #include "eg-explainer.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
+#include "eg-host-timeline.h"
 #include "eg-notifier.h"
 #include "eg-settings-config.h"
 #include "eg-store.h"
@@ -37,6 +38,7 @@ struct _EgWindow
   EgDatasetPage       *dataset_page;
   EgChartsPage        *charts_page;
   EgHistoryPage       *history_page;
+  EgHostTimeline      *host_timeline;
   GtkLabel            *state_label;
   GtkLabel            *status_label;
   GtkProgressBar      *progress_bar;
@@ -57,6 +59,7 @@ struct _EgWindow
   gboolean             running;
   gboolean             filter_valid;
   AdwToast            *warning_toast;
+  GPtrArray           *toasts;        /* AdwToast * shown, not owned */
   guint                n_warnings;
 };
 
@@ -123,13 +126,42 @@ show_error (EgWindow   *self,
 }
 
 static void
+on_toast_dismissed_cb (AdwToast *toast,
+                       EgWindow *self)
+{
+  g_ptr_array_remove_fast (self->toasts, toast);
+}
+
+/* Toasts shown are tracked, so they can all be dismissed at once. */
+static void
+add_toast (EgWindow *self,
+           AdwToast *toast)
+{
+  g_ptr_array_add (self->toasts, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 show_toast (EgWindow   *self,
             const char *title)
 {
   g_autofree char *escaped = g_markup_escape_text (title, -1);
-  AdwToast *toast = adw_toast_new (escaped);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, adw_toast_new (escaped));
+}
+
+void
+eg_window_dismiss_toasts (EgWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = NULL;
+
+  g_return_if_fail (EG_IS_WINDOW (self));
+
+  toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (toasts, g_object_unref);
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (toasts->pdata[i]);
 }
 
 /* Status line */
@@ -288,7 +320,7 @@ on_engine_warning_cb (EgEngine   *engine,
       adw_toast_set_timeout (self->warning_toast, 8);
       g_signal_connect (self->warning_toast, "dismissed",
                         G_CALLBACK (on_warning_toast_dismissed_cb), self);
-      adw_toast_overlay_add_toast (self->toast_overlay, self->warning_toast);
+      add_toast (self, self->warning_toast);
     }
   else
     adw_toast_set_title (self->warning_toast, escaped);
@@ -670,7 +702,7 @@ on_labeled_cb (GObject      *source,
       adw_toast_set_button_label (toast, _("_Undo"));
       adw_toast_set_action_name (toast, "win.undo");
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  !g_queue_is_empty (&self->undo_uids));
 }
@@ -760,6 +792,7 @@ open_store (EgWindow *self)
   eg_dataset_page_set_store (self->dataset_page, self->store, error);
   eg_history_page_set_sources (self->history_page, self->store, self->explainer);
   eg_flows_page_set_sources (self->flows_page, self->store, self->explainer);
+  eg_host_timeline_set_sources (self->host_timeline, self->store, self->flows);
 }
 
 /* Actions */
@@ -872,6 +905,19 @@ show_page_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+static void
+show_host_timeline_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "timeline");
+  if (!eg_host_timeline_show (self->host_timeline, g_variant_get_string (parameter, NULL), &error))
+    show_toast (self, error->message);
+}
+
 /* GObject */
 
 EgWindow *
@@ -914,6 +960,13 @@ eg_window_get_page (EgWindow   *self,
 {
   g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
   return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
+
+const char *
+eg_window_get_visible_page (EgWindow *self)
+{
+  g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
 }
 
 EgNotifier *
@@ -1015,6 +1068,7 @@ eg_window_finalize (GObject *object)
   g_clear_object (&self->flows);
   g_clear_object (&self->alerts);
   g_free (self->input_name);
+  g_ptr_array_unref (self->toasts);
   G_OBJECT_CLASS (eg_window_parent_class)->finalize (object);
 }
 
@@ -1044,6 +1098,7 @@ eg_window_class_init (EgWindowClass *klass)
   g_type_ensure (EG_TYPE_DATASET_PAGE);
   g_type_ensure (EG_TYPE_CHARTS_PAGE);
   g_type_ensure (EG_TYPE_HISTORY_PAGE);
+  g_type_ensure (EG_TYPE_HOST_TIMELINE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-window.ui");
@@ -1060,6 +1115,7 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgWindow, dataset_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, charts_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, EgWindow, host_timeline);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, progress_bar);
@@ -1075,6 +1131,8 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-host-timeline", "s",
+                                   show_host_timeline_action);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
   gtk_widget_class_install_action (widget_class, "win.label", "s", label_action);
   gtk_widget_class_install_action (widget_class, "win.label-shown", "s", label_shown_action);
@@ -1093,6 +1151,7 @@ eg_window_init (EgWindow *self)
   self->interfaces = gtk_string_list_new (NULL);
   self->filter_valid = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->toasts = g_ptr_array_new ();
   g_queue_init (&self->undo_uids);
 
   gtk_widget_init_template (GTK_WIDGET (self));
