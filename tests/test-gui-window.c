@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "eg-alert-list.h"
 #include "eg-alerts-page.h"
@@ -507,6 +508,187 @@ test_window_host_timeline (void)
   close_window (window);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+on_history_loaded_cb (EgHistoryPage *page,
+                      guint          n,
+                      int           *loaded)
+{
+  *loaded = n;
+}
+
+static gboolean
+history_loaded (gpointer data)
+{
+  return *(int *) data >= 0;
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return !eg_window_get_exporting (data, NULL);
+}
+
+static guint64
+run_export (EgWindow   *window,
+            const char *path,
+            const char *format,
+            const char *scope)
+{
+  guint64 n = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(sss)",
+                                             path, format, scope));
+  g_assert_true (eg_window_get_exporting (window, NULL));
+  wait_until (export_done, window);
+  eg_window_get_exporting (window, &n);
+  return n;
+}
+
+/* The lines of a file that are not Zeek's # headers. */
+static GStrv
+read_rows (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GStrvBuilder) rows = g_strv_builder_new ();
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      g_strv_builder_add (rows, lines[i]);
+  return g_strv_builder_end (rows);
+}
+
+static int
+column_of (const char *header,
+           const char *sep,
+           const char *name)
+{
+  g_auto(GStrv) names = g_strsplit (header, sep, -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* Export… of the view (CSV, JSON lines) and of a stored time range
+ * (labeled Zeek TSV): the files hold exactly those flows. */
+static void
+test_window_export (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autofree char *dir = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *zeek = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) rows = NULL;
+  EgWindow *window;
+  EgFlowsPage *flows_page;
+  EgHistoryPage *history;
+  GtkWindow *dialog;
+  int loaded = -1, port_col;
+
+  if (path == NULL)
+    return;
+
+  dir = eg_test_mkdtemp ();
+  csv = g_build_filename (dir, "telnet.csv", NULL);
+  json = g_build_filename (dir, "telnet.json", NULL);
+  zeek = g_build_filename (dir, "telnet.log", NULL);
+  window = open_window ();
+  flows_page = EG_FLOWS_PAGE (eg_window_get_page (window, "flows"));
+  history = EG_HISTORY_PAGE (eg_window_get_page (window, "history"));
+  open_capture (window, path);
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "dport 23 and state S0", &error));
+
+  /* Export… asks where, in a file chooser that names what it exports. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Export Flows");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+
+  /* The view as CSV: the 54 rows shown, and nothing else. */
+  g_assert_cmpuint (run_export (window, csv, "csv", "view"), ==, 54);
+  rows = read_rows (csv);
+  g_assert_cmpuint (g_strv_length (rows), ==, 1 + 54);
+  port_col = column_of (rows[0], ",", "id.resp_p");
+  g_assert_cmpint (column_of (rows[0], ",", "label"), >=, 0);
+  for (guint i = 1; rows[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (rows[i], ",", -1);
+
+      g_assert_cmpstr (fields[port_col], ==, "23");
+    }
+  g_clear_pointer (&rows, g_strfreev);
+
+  /* JSON lines: one object a flow, Zeek's field names. */
+  g_assert_cmpuint (run_export (window, json, "json", "view"), ==, 54);
+  rows = read_rows (json);
+  g_assert_cmpuint (g_strv_length (rows), ==, 54);
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, rows[i], -1, &error));
+      g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
+                                                   "id.resp_p"), ==, 23);
+    }
+  g_clear_pointer (&rows, g_strfreev);
+
+  /* A stored time range as labeled Zeek TSV: as many rows as History finds. */
+  g_assert_true (eg_store_flush (eg_window_get_store (window), &error));
+  g_signal_connect (history, "loaded", G_CALLBACK (on_history_loaded_cb), &loaded);
+  g_assert_true (eg_history_page_load (history, "2018-03-09", "", "dport 23 and state S0", &error));
+  wait_until (history_loaded, &loaded);
+  g_assert_cmpint (loaded, >=, 54);
+  g_assert_cmpuint (run_export (window, zeek, "zeek", "range"), ==, loaded);
+  rows = read_rows (zeek);
+  g_assert_cmpuint (g_strv_length (rows), ==, loaded);
+  {
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (zeek, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "#separator"));
+    g_assert_nonnull (strstr (text, "\tlabel\tdetailedlabel"));
+  }
+  g_signal_handlers_disconnect_by_func (history, on_history_loaded_cb, &loaded);
+
+  /* A folder that does not exist: an error that names the file. */
+  {
+    g_autofree char *bad = g_build_filename (dir, "missing", "x.csv", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(sss)",
+                                               bad, "csv", "view"));
+    wait_until (export_done, window);
+    dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (dialog);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), bad));
+    gtk_window_destroy (dialog);
+  }
+
+  close_window (window);
+  eg_test_rmdir (dir);
+}
+
 static gboolean
 labeled_malicious (gpointer data)
 {
@@ -705,21 +887,6 @@ test_window_upload (void)
   eg_test_rmdir (dir);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-  return NULL;
-}
-
 /* Preferences, About and the shortcuts window open from their actions and
  * build from their templates without a warning (warnings are fatal here). */
 static void
@@ -752,20 +919,6 @@ test_window_dialogs (void)
   g_settings_set_boolean (settings, "show-details", TRUE);
 
   close_window (window);
-}
-
-static void
-on_history_loaded_cb (EgHistoryPage *page,
-                      guint          n,
-                      int           *loaded)
-{
-  *loaded = n;
-}
-
-static gboolean
-history_loaded (gpointer data)
-{
-  return *(int *) data >= 0;
 }
 
 /* Stored flows come back by filter and time range on the History page. */
@@ -920,6 +1073,7 @@ main (int    argc,
   g_test_add_func ("/gui/window/open-capture", test_window_open_capture);
   g_test_add_func ("/gui/window/alert-evidence", test_window_alert_evidence);
   g_test_add_func ("/gui/window/host-timeline", test_window_host_timeline);
+  g_test_add_func ("/gui/window/export", test_window_export);
   g_test_add_func ("/gui/window/relabel", test_window_relabel);
   g_test_add_func ("/gui/window/history", test_window_history);
   g_test_add_func ("/gui/window/upload", test_window_upload);

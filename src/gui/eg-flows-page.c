@@ -440,6 +440,13 @@ eg_flows_page_set_sources (EgFlowsPage *self,
   eg_flow_detail_set_sources (self->detail, store, explainer);
 }
 
+GListModel *
+eg_flows_page_get_model (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->flows);
+}
+
 EgFlowDetail *
 eg_flows_page_get_detail (EgFlowsPage *self)
 {

@@ -138,6 +138,14 @@ parse_time (const char  *text,
   return TRUE;
 }
 
+static void
+set_entry_text (GtkEntry   *entry,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text != NULL ? text : "") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+}
+
 gboolean
 eg_history_page_load (EgHistoryPage  *self,
                       const char     *from,
@@ -153,6 +161,10 @@ eg_history_page_load (EgHistoryPage  *self,
 
   g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), FALSE);
 
+  /* What is loaded is what the entries say (Export reads them). */
+  set_entry_text (self->from_entry, from);
+  set_entry_text (self->to_entry, to);
+  set_entry_text (self->filter_entry, filter);
   if (self->store == NULL)
     {
       g_set_error (&local_error, EG_ERROR, EG_ERROR_NOT_FOUND,
@@ -179,6 +191,44 @@ eg_history_page_load (EgHistoryPage  *self,
   g_task_set_task_data (task, query, (GDestroyNotify) query_free);
   g_task_run_in_thread (task, query_thread);
   return TRUE;
+}
+
+gboolean
+eg_history_page_get_query (EgHistoryPage  *self,
+                           double         *from,
+                           double         *to,
+                           EgFlowFilter  **filter,
+                           GError        **error)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), FALSE);
+
+  *filter = NULL;
+  if (!parse_time (gtk_editable_get_text (GTK_EDITABLE (self->from_entry)), from, error) ||
+      !parse_time (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), to, error))
+    return FALSE;
+  if (text[0] != '\0' && (*filter = eg_flow_filter_parse (text, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+char *
+eg_history_page_describe_query (EgHistoryPage *self)
+{
+  const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+  const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+  const char *filter = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+  g_autofree char *range = NULL;
+
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), NULL);
+
+  range = g_strdup_printf (_("from %s to %s"), from[0] ? from : _("the first"),
+                           to[0] ? to : _("now"));
+  if (filter[0] == '\0')
+    return g_steal_pointer (&range);
+  /* Translators: a time range, then the filter the flows match. */
+  return g_strdup_printf (_("%s, matching “%s”"), range, filter);
 }
 
 static void

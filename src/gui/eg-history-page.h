@@ -28,6 +28,14 @@ gboolean    eg_history_page_load      (EgHistoryPage *self,
                                        const char    *to,
                                        const char    *filter,
                                        GError       **error);
+/* The time range and filter as typed now, parsed; *filter NULL when none. */
+gboolean    eg_history_page_get_query (EgHistoryPage *self,
+                                       double        *from,
+                                       double        *to,
+                                       EgFlowFilter **filter,
+                                       GError       **error);
+/* The same for people: "from 2018-03-09 20:50 to now, matching “dport 23”". */
+char       *eg_history_page_describe_query (EgHistoryPage *self);
 EgFlowList *eg_history_page_get_flow_list (EgHistoryPage *self);
 EgFlowsPage *eg_history_page_get_flows_page (EgHistoryPage *self);
 

@@ -12,7 +12,9 @@
 #include "eg-charts-page.h"
 #include "eg-dataset-page.h"
 #include "eg-engine.h"
+#include "eg-error.h"
 #include "eg-explainer.h"
+#include "eg-export.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
 #include "eg-host-timeline.h"
@@ -58,6 +60,8 @@ struct _EgWindow
   gboolean             live;
   gboolean             running;
   gboolean             filter_valid;
+  gboolean             exporting;
+  guint64              n_exported;
   AdwToast            *warning_toast;
   GPtrArray           *toasts;        /* AdwToast * shown, not owned */
   guint                n_warnings;
@@ -905,6 +909,221 @@ show_page_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* Export */
+
+typedef struct {
+  EgWindow *window;
+  char     *path;
+  char     *what;       /* what was exported, for people */
+} ExportDone;
+
+static void
+export_done_free (ExportDone *done)
+{
+  g_object_unref (done->window);
+  g_free (done->path);
+  g_free (done->what);
+  g_free (done);
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportDone *done = user_data;
+  EgWindow *self = done->window;
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+
+  self->exporting = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
+  if (!eg_export_finish (result, &n, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Could not export the flows"), error->message);
+    }
+  else
+    {
+      g_autofree char *name = g_path_get_basename (done->path);
+      g_autofree char *title = NULL;
+
+      self->n_exported = n;
+      /* Translators: "Exported 54 flows (the flows shown on the Flows page) to flows.csv". */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u flow (%s) to %s",
+                                            "Exported %u flows (%s) to %s", n),
+                               (guint) n, done->what, name);
+      show_toast (self, title);
+    }
+  export_done_free (done);
+}
+
+/* The page whose flows "the current view" means: History when it is
+ * shown, else the live Flows page. */
+static EgFlowsPage *
+current_flows_page (EgWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "history") == 0)
+    return eg_history_page_get_flows_page (self->history_page);
+  return self->flows_page;
+}
+
+static char *
+describe_view (EgWindow *self)
+{
+  EgFlowsPage *page = current_flows_page (self);
+  const char *filter = eg_flows_page_get_filter_text (page);
+  guint n = g_list_model_get_n_items (eg_flows_page_get_model (page));
+  g_autofree char *what = NULL;
+
+  what = g_strdup_printf (page == self->flows_page
+                          ? g_dngettext (GETTEXT_PACKAGE, "the %u flow shown on the Flows page",
+                                         "the %u flows shown on the Flows page", n)
+                          : g_dngettext (GETTEXT_PACKAGE, "the %u flow shown on the History page",
+                                         "the %u flows shown on the History page", n), n);
+  if (filter[0] == '\0')
+    return g_steal_pointer (&what);
+  return g_strdup_printf (_("%s, matching “%s”"), what, filter);
+}
+
+static char *
+describe_range (EgWindow *self)
+{
+  g_autofree char *query = eg_history_page_describe_query (self->history_page);
+
+  /* Translators: the History page's query: "from … to now, matching …". */
+  return g_strdup_printf (_("the stored flows %s"), query);
+}
+
+/* scope: "view" (the rows the page shows, in its order) or "range" (the
+ * stored flows of the History page's range and filter). */
+static gboolean
+export_to (EgWindow    *self,
+           const char  *path,
+           const char  *format_name,
+           const char  *scope,
+           GError     **error)
+{
+  EgFlowFormat format;
+  ExportDone *done;
+
+  if (!eg_flow_format_from_string (format_name, &format))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT, _("“%s” is not an export format"), format_name);
+      return FALSE;
+    }
+  if (g_strcmp0 (scope, "range") == 0)
+    {
+      g_autoptr(EgFlowFilter) filter = NULL;
+      double from, to;
+
+      if (self->store == NULL)
+        {
+          g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                       _("No database is open: see the Dataset page."));
+          return FALSE;
+        }
+      if (!eg_history_page_get_query (self->history_page, &from, &to, &filter, error))
+        return FALSE;
+      done = g_new0 (ExportDone, 1);
+      done->what = describe_range (self);
+      done->window = g_object_ref (self);
+      done->path = g_strdup (path);
+      eg_export_stored_async (self->store, g_steal_pointer (&filter), from, to, path, format,
+                              self->cancellable, on_exported_cb, done);
+    }
+  else
+    {
+      GListModel *model = eg_flows_page_get_model (current_flows_page (self));
+      EgFlowList *list = EG_FLOW_LIST (model);
+      guint n = g_list_model_get_n_items (model);
+      GArray *flows = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), n);
+
+      /* A copy: the live rows move on while the file is written. */
+      for (guint i = 0; i < n; i++)
+        g_array_append_vals (flows, eg_flow_list_get_flow (list, i), 1);
+      done = g_new0 (ExportDone, 1);
+      done->what = describe_view (self);
+      done->window = g_object_ref (self);
+      done->path = g_strdup (path);
+      eg_export_flows_async (flows, path, format, self->cancellable, on_exported_cb, done);
+    }
+  self->exporting = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  return TRUE;
+}
+
+static void
+export_to_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *path, *format, *scope;
+
+  g_variant_get (parameter, "(&s&s&s)", &path, &format, &scope);
+  if (!export_to (self, path, format, scope, &error))
+    show_error (self, _("Could not export the flows"), error->message);
+}
+
+static void
+on_export_response_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       EgWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
+      const char *scope = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "scope");
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        show_error (self, _("Could not export the flows"),
+                    _("Choose a folder on this computer."));
+      else if (!export_to (self, path, format != NULL ? format : "csv",
+                           scope != NULL ? scope : "view", &error))
+        show_error (self, _("Could not export the flows"), error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autofree char *view = describe_view (self);
+  g_autofree char *range = describe_range (self);
+  g_autofree char *view_label = g_strdup_printf (_("Export %s"), view);
+  g_autofree char *range_label = g_strdup_printf (_("Export %s"), range);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M");
+  g_autofree char *name = g_strdup_printf ("edgeguard-flows-%s.csv", stamp);
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Export Flows"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "scope", _("What"),
+                               (const char *[]) { "view", "range", NULL },
+                               (const char *[]) { view_label, range_label, NULL });
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "scope", "view");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "format", _("Format"),
+                               (const char *[]) { "csv", "json", "zeek", NULL },
+                               (const char *[]) { _("CSV"), _("JSON lines (Zeek field names)"),
+                                                  _("Labeled Zeek TSV (conn.log with label columns)"),
+                                                  NULL });
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "format", "csv");
+  g_signal_connect (native, "response", G_CALLBACK (on_export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 static void
 show_host_timeline_action (GtkWidget  *widget,
                            const char *action_name,
@@ -967,6 +1186,16 @@ eg_window_get_visible_page (EgWindow *self)
 {
   g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
   return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+gboolean
+eg_window_get_exporting (EgWindow *self,
+                         guint64  *n_exported)
+{
+  g_return_val_if_fail (EG_IS_WINDOW (self), FALSE);
+  if (n_exported != NULL)
+    *n_exported = self->n_exported;
+  return self->exporting;
 }
 
 EgNotifier *
@@ -1131,6 +1360,8 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-to", "(sss)", export_to_action);
   gtk_widget_class_install_action (widget_class, "win.show-host-timeline", "s",
                                    show_host_timeline_action);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
