@@ -15,6 +15,7 @@
 #include "eg-charts-page.h"
 #include "eg-dataset-page.h"
 #include "eg-error.h"
+#include "eg-flow-filter.h"
 #include "eg-flow-list.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
@@ -776,6 +777,117 @@ test_window_relabel (void)
   close_window (window);
 }
 
+typedef struct {
+  EgFlowList *flows;
+  const char *uid;
+  const char *label;
+} LabelWait;
+
+static gboolean
+row_labeled (gpointer data)
+{
+  LabelWait *wait = data;
+  const EgFlow *flow = eg_flow_list_lookup (wait->flows, wait->uid);
+
+  return flow != NULL && flow->label_source == EG_LABEL_SOURCE_OPERATOR &&
+         g_strcmp0 (flow->label, wait->label) == 0;
+}
+
+static guint
+count_stored (EgStore    *store,
+              const char *filter_text)
+{
+  g_autoptr(EgFlowFilter) filter = eg_flow_filter_parse (filter_text, NULL);
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (filter);
+  g_assert_true (eg_store_query_flows (store, filter, 0, 0, 0, 0, flows, &error));
+  g_assert_no_error (error);
+  return flows->len;
+}
+
+/* Labeling acts on the page shown: the History page's selection there;
+ * "label everything the filter matches" goes through the store, so the
+ * stored flows outside the table get the label too. */
+static void
+test_window_label_pages (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GError) error = NULL;
+  EgWindow *window;
+  EgFlowList *flows, *stored_list;
+  EgFlowsPage *flows_page;
+  EgHistoryPage *history;
+  EgStore *store;
+  g_autofree char *uid = NULL;
+  g_autofree char *live_uid = NULL;
+  EgFlow stored;
+  LabelWait wait;
+  int loaded = -1;
+  guint n_live, n_stored;
+
+  if (path == NULL)
+    return;
+
+  window = open_window ();
+  store = eg_window_get_store (window);
+  flows = eg_window_get_flow_list (window);
+  flows_page = EG_FLOWS_PAGE (eg_window_get_page (window, "flows"));
+  history = EG_HISTORY_PAGE (eg_window_get_page (window, "history"));
+  stored_list = eg_history_page_get_flow_list (history);
+  open_capture (window, path);
+  g_assert_true (eg_store_flush (store, &error));
+
+  /* A live selection that must stay untouched. */
+  g_assert_true (eg_flows_page_set_filter_text (flows_page, "dport 9527", &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), >, 0);
+  gtk_selection_model_select_item (eg_flows_page_get_selection (flows_page), 0, TRUE);
+  live_uid = g_strdup (eg_flow_list_get_flow (flows, 0)->uid);
+
+  /* On the History page, win.label labels History's selection. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "history");
+  g_signal_connect (history, "loaded", G_CALLBACK (on_history_loaded_cb), &loaded);
+  g_assert_true (eg_history_page_load (history, "", "", "dport 8080", &error));
+  wait_until (history_loaded, &loaded);
+  g_assert_cmpint (loaded, >, 0);
+  gtk_selection_model_select_item (eg_flows_page_get_selection (eg_history_page_get_flows_page (history)),
+                                   0, TRUE);
+  uid = g_strdup (eg_flow_list_get_flow (stored_list, 0)->uid);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.label", "s", "Benign"));
+  wait = (LabelWait) { stored_list, uid, EG_LABEL_BENIGN };
+  wait_until (row_labeled, &wait);
+  g_assert_true (eg_store_get_flow (store, uid, &stored, &error));
+  g_assert_cmpstr (stored.label, ==, EG_LABEL_BENIGN);
+  g_assert_cmpint (stored.label_source, ==, EG_LABEL_SOURCE_OPERATOR);
+  g_assert_true (eg_store_get_flow (store, live_uid, &stored, &error));
+  g_assert_cmpint (stored.label_source, !=, EG_LABEL_SOURCE_OPERATOR);
+  g_signal_handlers_disconnect_by_func (history, on_history_loaded_cb, &loaded);
+
+  /* Label everything the Flows filter matches: every stored flow of this
+   * session's span that matches, the earlier runs of this capture in the
+   * database included, not only the rows of this table. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "flows");
+  n_live = g_list_model_get_n_items (G_LIST_MODEL (flows));
+  n_stored = count_stored (store, "dport 9527");
+  g_test_message ("dport 9527: %u live, %u stored", n_live, n_stored);
+  g_assert_cmpuint (n_stored, >=, n_live);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.label-shown", "s", "Malicious"));
+  wait = (LabelWait) { flows, live_uid, EG_LABEL_MALICIOUS };
+  wait_until (row_labeled, &wait);
+  g_assert_cmpuint (count_stored (store, "dport 9527 and source operator and label Malicious"), ==,
+                    n_stored);
+  for (guint i = 0; i < n_live; i++)
+    g_assert_cmpstr (eg_flow_list_get_flow (flows, i)->label, ==, EG_LABEL_MALICIOUS);
+
+  /* One undo takes the whole filter labeling back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  wait_until (label_cleared, flows);
+  g_assert_cmpuint (count_stored (store, "dport 9527 and source operator"), ==, 0);
+
+  close_window (window);
+}
+
 static gboolean
 upload_done (gpointer data)
 {
@@ -1075,6 +1187,7 @@ main (int    argc,
   g_test_add_func ("/gui/window/host-timeline", test_window_host_timeline);
   g_test_add_func ("/gui/window/export", test_window_export);
   g_test_add_func ("/gui/window/relabel", test_window_relabel);
+  g_test_add_func ("/gui/window/label-pages", test_window_label_pages);
   g_test_add_func ("/gui/window/history", test_window_history);
   g_test_add_func ("/gui/window/upload", test_window_upload);
   g_test_add_func ("/gui/window/pause", test_window_pause);

@@ -617,6 +617,27 @@ eg_flow_list_foreach (EgFlowList *self,
     func (flow_at (self, i), user_data);
 }
 
+gboolean
+eg_flow_list_get_time_span (EgFlowList *self,
+                            double     *first,
+                            double     *last)
+{
+  g_return_val_if_fail (EG_IS_FLOW_LIST (self), FALSE);
+
+  if (self->flows->len == 0)
+    return FALSE;
+  *first = G_MAXDOUBLE;
+  *last = -G_MAXDOUBLE;
+  for (guint i = 0; i < self->flows->len; i++)
+    {
+      double ts = flow_at (self, i)->ts;
+
+      *first = MIN (*first, ts);
+      *last = MAX (*last, ts);
+    }
+  return TRUE;
+}
+
 static void
 eg_flow_list_get_property (GObject    *object,
                            guint       prop_id,

@@ -49,6 +49,10 @@ const EgFlow *eg_flow_list_get_flow      (EgFlowList   *self,
                                           guint         position);
 const EgFlow *eg_flow_list_lookup        (EgFlowList   *self,
                                           const char   *uid);
+/* The first and last ts of every flow held, shown or not; FALSE when empty. */
+gboolean      eg_flow_list_get_time_span (EgFlowList  *self,
+                                          double      *first,
+                                          double      *last);
 /* Calls func for every stored flow, shown or not, in arrival order. */
 void          eg_flow_list_foreach       (EgFlowList   *self,
                                           void        (*func) (const EgFlow *flow,

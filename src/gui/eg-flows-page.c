@@ -461,6 +461,13 @@ eg_flows_page_get_filter_text (EgFlowsPage *self)
   return self->filter != NULL ? eg_flow_filter_get_text (self->filter) : "";
 }
 
+gboolean
+eg_flows_page_get_restricted (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), FALSE);
+  return self->uids != NULL;
+}
+
 GtkSelectionModel *
 eg_flows_page_get_selection (EgFlowsPage *self)
 {

@@ -37,6 +37,8 @@ void              eg_flows_page_show_uids        (EgFlowsPage        *self,
                                                   const char * const *uids,
                                                   const char         *what);
 void              eg_flows_page_show_all         (EgFlowsPage        *self);
+/* TRUE while only an alert's evidence is shown. */
+gboolean          eg_flows_page_get_restricted   (EgFlowsPage        *self);
 GtkSelectionModel *eg_flows_page_get_selection   (EgFlowsPage        *self);
 /* The uids of the selected flows. */
 GStrv             eg_flows_page_dup_selected_uids (EgFlowsPage       *self);

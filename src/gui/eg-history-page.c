@@ -22,6 +22,10 @@ struct _EgHistoryPage
 
   EgStore      *store;
   EgFlowList   *flows;
+  gboolean      loaded;
+  double        loaded_from;
+  double        loaded_to;
+  char         *loaded_filter;
   GCancellable *cancellable;
 };
 
@@ -185,6 +189,11 @@ eg_history_page_load (EgHistoryPage  *self,
   query->filter = parsed;
   query->from = t0;
   query->to = t1;
+  self->loaded = TRUE;
+  self->loaded_from = t0;
+  self->loaded_to = t1;
+  g_free (self->loaded_filter);
+  self->loaded_filter = g_strdup (filter != NULL ? filter : "");
   gtk_label_set_text (self->result_label, _("Reading the database…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->load_button), FALSE);
   task = g_task_new (NULL, self->cancellable, on_loaded_cb, self);
@@ -253,6 +262,22 @@ eg_history_page_set_sources (EgHistoryPage *self,
   eg_flows_page_set_sources (self->flows_page, store, explainer);
 }
 
+gboolean
+eg_history_page_get_loaded_query (EgHistoryPage  *self,
+                                  double         *from,
+                                  double         *to,
+                                  const char    **filter)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), FALSE);
+
+  if (!self->loaded)
+    return FALSE;
+  *from = self->loaded_from;
+  *to = self->loaded_to;
+  *filter = self->loaded_filter;
+  return TRUE;
+}
+
 EgFlowsPage *
 eg_history_page_get_flows_page (EgHistoryPage *self)
 {
@@ -280,6 +305,7 @@ eg_history_page_dispose (GObject *object)
   g_clear_pointer (&self->store, eg_store_unref);
   g_clear_object (&self->flows);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->loaded_filter, g_free);
   G_OBJECT_CLASS (eg_history_page_parent_class)->dispose (object);
 }
 

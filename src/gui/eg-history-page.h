@@ -36,6 +36,11 @@ gboolean    eg_history_page_get_query (EgHistoryPage *self,
                                        GError       **error);
 /* The same for people: "from 2018-03-09 20:50 to now, matching “dport 23”". */
 char       *eg_history_page_describe_query (EgHistoryPage *self);
+/* The range and filter text of the last query loaded; FALSE before one. */
+gboolean    eg_history_page_get_loaded_query (EgHistoryPage *self,
+                                              double        *from,
+                                              double        *to,
+                                              const char   **filter);
 EgFlowList *eg_history_page_get_flow_list (EgHistoryPage *self);
 EgFlowsPage *eg_history_page_get_flows_page (EgHistoryPage *self);
 

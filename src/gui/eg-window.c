@@ -596,22 +596,37 @@ on_notification_clicked_cb (EgWindow *self)
   gtk_window_present (GTK_WINDOW (self));
 }
 
+/* The page whose flows "the current view" means: History when it is
+ * shown, else the live Flows page. */
+static EgFlowsPage *
+current_flows_page (EgWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "history") == 0)
+    return eg_history_page_get_flows_page (self->history_page);
+  return self->flows_page;
+}
+
 /* Labeling: the store does it in its writer thread; the table shows the
  * labels the store then holds. */
 
 typedef struct {
-  EgStore *store;
-  GStrv    uids;
-  char    *label;      /* NULL with undo */
-  gboolean undo;
-  guint64  n_changed;
-  GArray  *stored;     /* EgFlow: the flows as stored afterwards */
+  EgStore      *store;
+  GStrv         uids;       /* the flows to label, or those shown to refresh */
+  char         *label;      /* NULL with undo */
+  gboolean      undo;
+  gboolean      by_filter;  /* every stored flow of filter, from and to */
+  EgFlowFilter *filter;     /* NULL: all of them */
+  double        from;
+  double        to;
+  guint64       n_changed;
+  GArray       *stored;     /* EgFlow: the flows as stored afterwards */
 } LabelJob;
 
 static void
 label_job_free (LabelJob *job)
 {
   eg_store_unref (job->store);
+  g_clear_pointer (&job->filter, eg_flow_filter_free);
   g_strfreev (job->uids);
   g_free (job->label);
   g_clear_pointer (&job->stored, g_array_unref);
@@ -630,6 +645,10 @@ label_thread (GTask        *task,
 
   if (job->undo)
     ok = eg_store_undo (job->store, g_get_user_name (), &job->n_changed, &error);
+  else if (job->by_filter)
+    ok = eg_store_relabel_filter (job->store, job->filter, job->from, job->to, job->label, NULL,
+                                  EG_LABEL_SOURCE_OPERATOR, g_get_user_name (),
+                                  &job->n_changed, &error);
   else
     ok = eg_store_relabel_uids (job->store, (const char * const *) job->uids, job->label, NULL,
                                 EG_LABEL_SOURCE_OPERATOR, g_get_user_name (),
@@ -651,6 +670,29 @@ label_thread (GTask        *task,
 }
 
 static void
+update_labels (EgFlowList   *list,
+               const GArray *stored_flows)
+{
+  g_autoptr(GArray) updates = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), stored_flows->len);
+
+  for (guint i = 0; i < stored_flows->len; i++)
+    {
+      const EgFlow *stored = &g_array_index (stored_flows, EgFlow, i);
+      const EgFlow *shown = eg_flow_list_lookup (list, stored->uid);
+      EgFlow flow;
+
+      if (shown == NULL)
+        continue;
+      flow = *shown;
+      flow.label = stored->label;
+      flow.detailed_label = stored->detailed_label;
+      flow.label_source = stored->label_source;
+      g_array_append_val (updates, flow);
+    }
+  eg_flow_list_update (list, (const EgFlow *) updates->data, updates->len);
+}
+
+static void
 on_labeled_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -658,7 +700,6 @@ on_labeled_cb (GObject      *source,
   EgWindow *self = user_data;
   LabelJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) updates = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
 
@@ -670,23 +711,9 @@ on_labeled_cb (GObject      *source,
       return;
     }
 
-  /* Only the labels change in the table: the rest stays as captured. */
-  updates = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), job->stored->len);
-  for (guint i = 0; i < job->stored->len; i++)
-    {
-      const EgFlow *stored = &g_array_index (job->stored, EgFlow, i);
-      const EgFlow *shown = eg_flow_list_lookup (self->flows, stored->uid);
-      EgFlow flow;
-
-      if (shown == NULL)
-        continue;
-      flow = *shown;
-      flow.label = stored->label;
-      flow.detailed_label = stored->detailed_label;
-      flow.label_source = stored->label_source;
-      g_array_append_val (updates, flow);
-    }
-  eg_flow_list_update (self->flows, (const EgFlow *) updates->data, updates->len);
+  /* Only the labels change in the tables: the rest stays as captured. */
+  update_labels (self->flows, job->stored);
+  update_labels (eg_history_page_get_flow_list (self->history_page), job->stored);
   eg_dataset_page_refresh (self->dataset_page);
 
   if (job->undo)
@@ -711,12 +738,11 @@ on_labeled_cb (GObject      *source,
                                  !g_queue_is_empty (&self->undo_uids));
 }
 
-static void
-run_label_job (EgWindow   *self,
+static LabelJob *
+new_label_job (EgWindow   *self,
                GStrv       uids,
                const char *label)
 {
-  g_autoptr(GTask) task = NULL;
   LabelJob *job;
 
   if (self->store == NULL)
@@ -724,23 +750,44 @@ run_label_job (EgWindow   *self,
       show_error (self, _("Cannot label without a database"),
                   _("The database could not be opened: see the Dataset page."));
       g_strfreev (uids);
-      return;
-    }
-  if (uids == NULL || uids[0] == NULL)
-    {
-      g_strfreev (uids);
-      return;
+      return NULL;
     }
   job = g_new0 (LabelJob, 1);
   job->store = eg_store_ref (self->store);
   job->uids = uids;
   job->label = g_strdup (label);
   job->undo = label == NULL;
+  return job;
+}
+
+static void
+start_label_job (EgWindow *self,
+                 LabelJob *job)
+{
+  g_autoptr(GTask) task = NULL;
+
   task = g_task_new (NULL, self->cancellable, on_labeled_cb, self);
   g_task_set_task_data (task, job, (GDestroyNotify) label_job_free);
   g_task_run_in_thread (task, label_thread);
 }
 
+static void
+run_label_job (EgWindow   *self,
+               GStrv       uids,
+               const char *label)
+{
+  LabelJob *job;
+
+  if (uids == NULL || uids[0] == NULL)
+    {
+      g_strfreev (uids);
+      return;
+    }
+  if ((job = new_label_job (self, uids, label)) != NULL)
+    start_label_job (self, job);
+}
+
+/* The selection of the page shown (History's on the History page). */
 static void
 label_action (GtkWidget  *widget,
               const char *action_name,
@@ -748,22 +795,71 @@ label_action (GtkWidget  *widget,
 {
   EgWindow *self = EG_WINDOW (widget);
 
-  run_label_job (self, eg_flows_page_dup_selected_uids (self->flows_page),
+  run_label_job (self, eg_flows_page_dup_selected_uids (current_flows_page (self)),
                  g_variant_get_string (parameter, NULL));
 }
 
+static GStrv
+dup_shown_uids (EgFlowsPage *page)
+{
+  EgFlowList *list = EG_FLOW_LIST (eg_flows_page_get_model (page));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  GStrv uids = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    uids[i] = g_strdup (eg_flow_list_get_flow (list, i)->uid);
+  return uids;
+}
+
+/* Everything the filter matches, in the store: the flows that scrolled
+ * off the table are labeled too. On the Flows page that is this session's
+ * time span; on the History page the range it loaded. An alert's evidence
+ * is a list of flows, labeled as such. */
 static void
 label_shown_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   EgWindow *self = EG_WINDOW (widget);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->flows));
-  GStrv uids = g_new0 (char *, n + 1);
+  EgFlowsPage *page = current_flows_page (self);
+  const char *label = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *page_filter = eg_flows_page_get_filter_text (page);
+  const char *range_filter = "";
+  double from = 0, to = 0;
+  LabelJob *job;
 
-  for (guint i = 0; i < n; i++)
-    uids[i] = g_strdup (eg_flow_list_get_flow (self->flows, i)->uid);
-  run_label_job (self, uids, g_variant_get_string (parameter, NULL));
+  if (eg_flows_page_get_restricted (page))
+    {
+      run_label_job (self, dup_shown_uids (page), label);
+      return;
+    }
+  if (page == self->flows_page)
+    {
+      if (!eg_flow_list_get_time_span (self->flows, &from, &to))
+        return;
+      to += 1e-6;  /* to is exclusive */
+    }
+  else if (!eg_history_page_get_loaded_query (self->history_page, &from, &to, &range_filter))
+    return;
+
+  if (range_filter[0] != '\0' && page_filter[0] != '\0')
+    text = g_strdup_printf ("(%s) and (%s)", range_filter, page_filter);
+  else
+    text = g_strdup (range_filter[0] != '\0' ? range_filter : page_filter);
+  if ((job = new_label_job (self, dup_shown_uids (page), label)) == NULL)
+    return;
+  job->by_filter = TRUE;
+  job->from = from;
+  job->to = to;
+  if (text[0] != '\0' && (job->filter = eg_flow_filter_parse (text, &error)) == NULL)
+    {
+      show_error (self, _("Could not label the flows"), error->message);
+      label_job_free (job);
+      return;
+    }
+  start_label_job (self, job);
 }
 
 static void
@@ -956,16 +1052,6 @@ on_exported_cb (GObject      *source,
       show_toast (self, title);
     }
   export_done_free (done);
-}
-
-/* The page whose flows "the current view" means: History when it is
- * shown, else the live Flows page. */
-static EgFlowsPage *
-current_flows_page (EgWindow *self)
-{
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "history") == 0)
-    return eg_history_page_get_flows_page (self->history_page);
-  return self->flows_page;
 }
 
 static char *
