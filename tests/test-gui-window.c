@@ -20,6 +20,7 @@
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
 #include "eg-host-timeline.h"
+#include "eg-preferences-window.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
 #include "eg-window-private.h"
@@ -999,6 +1000,68 @@ test_window_upload (void)
   eg_test_rmdir (dir);
 }
 
+/* Notifications: a per-detector switch in Preferences mutes a detector; a
+ * notification carries the action that opens its alert in the window. */
+static void
+test_window_notify (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  g_auto(GStrv) muted = NULL;
+  EgWindow *window = open_window ();
+  EgNotifier *notifier = eg_window_get_notifier (window);
+  EgAlertsPage *alerts_page = EG_ALERTS_PAGE (eg_window_get_page (window, "alerts"));
+  EgAlert *alert;
+  GtkWindow *prefs;
+  GtkSwitch *sw;
+  GVariant *target = NULL;
+  const char *action;
+  char src[EG_ADDR_STRLEN];
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = find_toplevel (EG_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  sw = eg_preferences_window_get_detector_switch (EG_PREFERENCES_WINDOW (prefs), "port-scan-horizontal");
+  g_assert_nonnull (sw);
+  g_assert_true (gtk_switch_get_active (sw));
+  gtk_switch_set_active (sw, FALSE);
+  muted = g_settings_get_strv (settings, "notify-muted-detectors");
+  g_assert_true (g_strv_contains ((const char * const *) muted, "port-scan-horizontal"));
+
+  /* Muted: a high-severity scan raises no notification. */
+  alert = eg_alert_new ("port-scan-horizontal");
+  g_assert_true (eg_addr_parse ("192.168.2.16", &alert->src));
+  alert->threat_level = EG_THREAT_HIGH;
+  alert->confidence = 1;
+  alert->description = g_strdup ("192.168.2.16 scanned port 23 on 54 hosts");
+  g_ptr_array_add (batch, alert);
+  eg_window_receive_alerts (window, batch);
+  g_assert_cmpuint (eg_notifier_get_n_shown (notifier), ==, 0);
+  g_assert_null (eg_notifier_get_action (notifier, NULL));
+
+  /* Switched on again: it does, and a click opens that alert's group. */
+  gtk_switch_set_active (sw, TRUE);
+  g_clear_pointer (&muted, g_strfreev);
+  muted = g_settings_get_strv (settings, "notify-muted-detectors");
+  g_assert_false (g_strv_contains ((const char * const *) muted, "port-scan-horizontal"));
+  gtk_window_destroy (prefs);
+  alert->ts += 60;
+  eg_window_receive_alerts (window, batch);
+  g_assert_cmpuint (eg_notifier_get_n_shown (notifier), ==, 1);
+  action = eg_notifier_get_action (notifier, &target);
+  g_assert_cmpstr (action, ==, "win.show-alert");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "charts");
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, target));
+  g_assert_cmpstr (eg_window_get_visible_page (window), ==, "alerts");
+  g_assert_nonnull (eg_alerts_page_get_selected (alerts_page));
+  g_assert_cmpstr (eg_alert_group_get_detector (eg_alerts_page_get_selected (alerts_page)), ==,
+                   "port-scan-horizontal");
+  g_assert_cmpstr (eg_addr_to_string (eg_alert_group_get_src (eg_alerts_page_get_selected (alerts_page)), src),
+                   ==, "192.168.2.16");
+  close_window (window);
+}
+
 /* Preferences, About and the shortcuts window open from their actions and
  * build from their templates without a warning (warnings are fatal here). */
 static void
@@ -1182,6 +1245,7 @@ main (int    argc,
 
   g_test_add_func ("/gui/window/empty", test_window_empty);
   g_test_add_func ("/gui/window/dialogs", test_window_dialogs);
+  g_test_add_func ("/gui/window/notify", test_window_notify);
   g_test_add_func ("/gui/window/open-capture", test_window_open_capture);
   g_test_add_func ("/gui/window/alert-evidence", test_window_alert_evidence);
   g_test_add_func ("/gui/window/host-timeline", test_window_host_timeline);

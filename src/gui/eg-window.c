@@ -590,9 +590,27 @@ on_n_alerts_changed_cb (EgWindow *self)
 }
 
 static void
-on_notification_clicked_cb (EgWindow *self)
+on_notification_clicked_cb (EgWindow   *self,
+                            const char *action_name,
+                            GVariant   *target)
 {
+  gtk_widget_activate_action_variant (GTK_WIDGET (self), action_name, target);
+}
+
+/* (detector, source): the Alerts page with that group open. */
+static void
+show_alert_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  const char *detector, *src;
+  guint position;
+
+  g_variant_get (parameter, "(&s&s)", &detector, &src);
   adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
+  if (eg_alert_list_find_group (self->alerts, detector, src, &position))
+    eg_alerts_page_select (self->alerts_page, position);
   gtk_window_present (GTK_WINDOW (self));
 }
 
@@ -1446,6 +1464,7 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alert", "(ss)", show_alert_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "(sss)", export_to_action);
   gtk_widget_class_install_action (widget_class, "win.show-host-timeline", "s",
