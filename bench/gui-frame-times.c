@@ -24,6 +24,7 @@
 #include "eg-application.h"
 #include "eg-flow-list.h"
 #include "eg-flow-sorter.h"
+#include "eg-flows-page.h"
 #include "eg-window.h"
 
 typedef struct {
@@ -142,22 +143,6 @@ add_batch_cb (gpointer user_data)
   return bench->added < bench->target ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
-static GtkAdjustment *
-find_vadjustment (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkAdjustment *adj;
-
-      if (GTK_IS_COLUMN_VIEW (child))
-        return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (child));
-      if ((adj = find_vadjustment (child)) != NULL)
-        return adj;
-    }
-  return NULL;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -213,7 +198,7 @@ main (int    argc,
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)), "after-paint",
                     G_CALLBACK (on_after_paint_cb), &bench);
   add_batch_cb (&bench);
-  bench.vadj = find_vadjustment (eg_window_get_page (bench.window, "flows"));
+  bench.vadj = eg_flows_page_get_vadjustment (EG_FLOWS_PAGE (eg_window_get_page (bench.window, "flows")));
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.window), tick_cb, &bench, NULL);
   g_timeout_add (100, add_batch_cb, &bench);
   g_main_loop_run (bench.loop);

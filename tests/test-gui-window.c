@@ -21,6 +21,7 @@
 #include "eg-history-page.h"
 #include "eg-host-timeline.h"
 #include "eg-preferences-window.h"
+#include "eg-test-gui.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
 #include "eg-window-private.h"
@@ -1143,6 +1144,17 @@ test_window_history (void)
     }
   save_screenshot (GTK_WIDGET (window), "history");
 
+  /* The stored alerts of the range come with the first page. */
+  {
+    EgAlertList *stored_alerts = eg_history_page_get_alert_list (history);
+    gboolean has_more = TRUE;
+
+    g_assert_cmpuint (eg_history_page_get_page (history, &has_more), ==, 0);
+    g_assert_false (has_more);
+    g_assert_cmpuint (eg_alert_list_get_n_alerts (stored_alerts), >, 0);
+    find_group (stored_alerts, "port-scan-horizontal");
+  }
+
   /* A minute from the first one: fewer, and all inside it. */
   first = g_date_time_new_from_unix_local ((gint64) t0);
   from = g_date_time_format (first, "%Y-%m-%d %H:%M:%S");
@@ -1218,30 +1230,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSettings) settings = NULL;
   g_autofree char *db_dir = NULL;
   g_autofree char *db_path = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
+  if ((app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
     return 77;
-  adw_init ();
-  /* Screenshots mid-animation show two states at once. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  /* A database of our own (GSETTINGS_BACKEND=memory keeps this in-process). */
-  db_dir = eg_test_mkdtemp ();
-  db_path = g_build_filename (db_dir, "edgeguard.db", NULL);
-  settings = g_settings_new (APP_ID);
-  g_settings_set_string (settings, "database-path", db_path);
-
-  app = eg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   g_test_add_func ("/gui/window/empty", test_window_empty);
   g_test_add_func ("/gui/window/dialogs", test_window_dialogs);

@@ -28,6 +28,9 @@ struct _EgFlowList
 
   GtkSorter    *sorter;
   gulong        sorter_changed_id;
+  /* The sorter orders something: a column view's sorter with no sort
+   * column calls every pair equal, and asking it costs a call per pair. */
+  gboolean      sorting;
   EgFlowRow    *probe_a;
   EgFlowRow    *probe_b;
   EgFlowMatchFunc match;
@@ -196,7 +199,7 @@ compare_indexes (EgFlowList *self,
                  guint       a,
                  guint       b)
 {
-  if (self->sorter != NULL)
+  if (self->sorting)
     {
       GtkOrdering order;
 
@@ -267,7 +270,8 @@ refilter (EgFlowList *self)
   for (guint i = 0; i < self->flows->len; i++)
     if (matches (self, flow_at (self, i)))
       g_array_append_val (self->visible, i);
-  if (self->sorter != NULL)
+  /* Without a sort order the indexes are in arrival order already. */
+  if (self->sorting)
     g_qsort_with_data (self->visible->data, self->visible->len, sizeof (guint),
                        compare_indexes_cb, self);
   items_changed (self, 0, old_len, self->visible->len);
@@ -493,7 +497,11 @@ on_sorter_changed_cb (GtkSorter       *sorter,
                       EgFlowList      *self)
 {
   guint len = self->visible->len;
+  gboolean was_sorting = self->sorting;
 
+  self->sorting = sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
+  if (!self->sorting && !was_sorting)
+    return;  /* arrival order before and after */
   g_qsort_with_data (self->visible->data, len, sizeof (guint), compare_indexes_cb, self);
   items_changed (self, 0, len, len);
 }

@@ -447,6 +447,13 @@ eg_flows_page_get_model (EgFlowsPage *self)
   return G_LIST_MODEL (self->flows);
 }
 
+GtkAdjustment *
+eg_flows_page_get_vadjustment (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+}
+
 EgFlowDetail *
 eg_flows_page_get_detail (EgFlowsPage *self)
 {

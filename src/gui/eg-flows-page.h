@@ -22,6 +22,8 @@ void              eg_flows_page_set_sources      (EgFlowsPage        *self,
                                                   EgExplainer        *explainer);
 /* The flows as the table shows them (an EgFlowList). */
 GListModel       *eg_flows_page_get_model        (EgFlowsPage        *self);
+/* The table's vertical scrolling. */
+GtkAdjustment    *eg_flows_page_get_vadjustment  (EgFlowsPage        *self);
 EgFlowDetail     *eg_flows_page_get_detail       (EgFlowsPage        *self);
 /* The filter as typed ("" when none). */
 const char       *eg_flows_page_get_filter_text  (EgFlowsPage        *self);

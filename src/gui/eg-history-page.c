@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "eg-alert-list.h"
+#include "eg-alerts-page.h"
 #include "eg-error.h"
 #include "eg-flow-filter.h"
 #include "eg-flows-page.h"
@@ -18,10 +20,18 @@ struct _EgHistoryPage
   GtkEntry     *filter_entry;
   GtkButton    *load_button;
   GtkLabel     *result_label;
+  GtkButton    *previous_button;
+  GtkButton    *next_button;
+  GtkStack     *content_stack;
   EgFlowsPage  *flows_page;
+  EgAlertsPage *alerts_page;
 
   EgStore      *store;
   EgFlowList   *flows;
+  EgAlertList  *alerts;
+  guint         page;         /* of the loaded query, from 0 */
+  gboolean      has_more;     /* another page follows */
+  gboolean      loading;
   gboolean      loaded;
   double        loaded_from;
   double        loaded_to;
@@ -43,6 +53,11 @@ typedef struct {
   EgFlowFilter *filter;
   double        from;
   double        to;
+  guint         page;
+  gboolean      with_alerts;  /* the first page reads the range's alerts */
+  /* Results */
+  GArray       *flows;
+  GPtrArray    *alerts;
 } Query;
 
 static void
@@ -50,6 +65,8 @@ query_free (Query *query)
 {
   eg_store_unref (query->store);
   g_clear_pointer (&query->filter, eg_flow_filter_free);
+  g_clear_pointer (&query->flows, g_array_unref);
+  g_clear_pointer (&query->alerts, g_ptr_array_unref);
   g_free (query);
 }
 
@@ -60,14 +77,42 @@ query_thread (GTask        *task,
               GCancellable *cancellable)
 {
   Query *query = task_data;
-  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
   g_autoptr(GError) error = NULL;
 
+  /* One row more than a page says whether another page follows. */
+  query->flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
   if (!eg_store_query_flows (query->store, query->filter, query->from, query->to,
-                             EG_HISTORY_LIMIT, 0, flows, &error))
+                             EG_HISTORY_LIMIT + 1, query->page * EG_HISTORY_LIMIT,
+                             query->flows, &error) ||
+      (query->with_alerts &&
+       (query->alerts = eg_store_query_alerts (query->store, NULL, query->from, query->to,
+                                               &error)) == NULL))
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, g_steal_pointer (&flows), (GDestroyNotify) g_array_unref);
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+update_result (EgHistoryPage *self,
+               guint          n_flows)
+{
+  g_autofree char *flows = NULL;
+  g_autofree char *text = NULL;
+  guint n_alerts = eg_alert_list_get_n_alerts (self->alerts);
+
+  if (self->page == 0 && !self->has_more)
+    flows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stored flow", "%u stored flows",
+                                          n_flows), n_flows);
+  else
+    /* Translators: a page of the stored flows: "stored flows 200001–400000". */
+    flows = g_strdup_printf (_("stored flows %u–%u%s"), self->page * EG_HISTORY_LIMIT + 1,
+                             self->page * EG_HISTORY_LIMIT + n_flows,
+                             self->has_more ? _(" (more on the next page)") : "");
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u stored alert",
+                                       "%s · %u stored alerts", n_alerts), flows, n_alerts);
+  gtk_label_set_text (self->result_label, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->previous_button), self->page > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->has_more);
 }
 
 static void
@@ -75,33 +120,40 @@ on_loaded_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  Query *query = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) flows = g_task_propagate_pointer (G_TASK (result), &error);
   EgHistoryPage *self;
-  g_autofree char *text = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
+  self->loading = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->load_button), TRUE);
-  if (flows == NULL)
+  if (error != NULL)
     {
       gtk_label_set_text (self->result_label, error->message);
       g_signal_emit (self, signals[SIGNAL_LOADED], 0, 0);
       return;
     }
-  /* One batch: one items-changed for the whole result. */
+  self->page = query->page;
+  self->has_more = query->flows->len > EG_HISTORY_LIMIT;
+  if (self->has_more)
+    g_array_set_size (query->flows, EG_HISTORY_LIMIT);
+  /* One batch: one items-changed for the whole page. */
   eg_flow_list_clear (self->flows);
-  eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
-  if (flows->len >= EG_HISTORY_LIMIT)
-    text = g_strdup_printf (_("The first %u stored flows; narrow the time range or the filter "
-                              "to see the rest."), flows->len);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stored flow", "%u stored flows",
-                                         flows->len), flows->len);
-  gtk_label_set_text (self->result_label, text);
-  g_signal_emit (self, signals[SIGNAL_LOADED], 0, flows->len);
+  eg_flow_list_add (self->flows, (const EgFlow *) query->flows->data, query->flows->len);
+  if (query->with_alerts)
+    {
+      eg_alert_list_clear (self->alerts);
+      eg_alert_list_add (self->alerts, query->alerts);
+    }
+  update_result (self, query->flows->len);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0, query->flows->len);
 }
+
+static void start_query (EgHistoryPage *self,
+                         guint          page);
 
 static gboolean
 parse_time (const char  *text,
@@ -158,8 +210,6 @@ eg_history_page_load (EgHistoryPage  *self,
                       GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GTask) task = NULL;
-  Query *query;
   double t0, t1;
   EgFlowFilter *parsed = NULL;
 
@@ -184,22 +234,98 @@ eg_history_page_load (EgHistoryPage  *self,
       return FALSE;
     }
 
-  query = g_new0 (Query, 1);
-  query->store = eg_store_ref (self->store);
-  query->filter = parsed;
-  query->from = t0;
-  query->to = t1;
+  g_clear_pointer (&parsed, eg_flow_filter_free);
   self->loaded = TRUE;
   self->loaded_from = t0;
   self->loaded_to = t1;
   g_free (self->loaded_filter);
   self->loaded_filter = g_strdup (filter != NULL ? filter : "");
+  start_query (self, 0);
+  return TRUE;
+}
+
+/* Reads a page of the loaded query (the first with the range's alerts). */
+static void
+start_query (EgHistoryPage *self,
+             guint          page)
+{
+  g_autoptr(GTask) task = NULL;
+  Query *query = g_new0 (Query, 1);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  query->store = eg_store_ref (self->store);
+  /* It parsed when the query was loaded. */
+  if (self->loaded_filter[0] != '\0')
+    query->filter = eg_flow_filter_parse (self->loaded_filter, NULL);
+  query->from = self->loaded_from;
+  query->to = self->loaded_to;
+  query->page = page;
+  query->with_alerts = page == 0;
+  self->loading = TRUE;
   gtk_label_set_text (self->result_label, _("Reading the database…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->load_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->previous_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), FALSE);
   task = g_task_new (NULL, self->cancellable, on_loaded_cb, self);
   g_task_set_task_data (task, query, (GDestroyNotify) query_free);
   g_task_run_in_thread (task, query_thread);
+}
+
+gboolean
+eg_history_page_show_page (EgHistoryPage *self,
+                           guint          page)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), FALSE);
+
+  if (!self->loaded || self->store == NULL || (page > self->page && !self->has_more))
+    return FALSE;
+  start_query (self, page);
   return TRUE;
+}
+
+guint
+eg_history_page_get_page (EgHistoryPage *self,
+                          gboolean      *has_more)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), 0);
+  if (has_more != NULL)
+    *has_more = self->has_more;
+  return self->page;
+}
+
+EgAlertList *
+eg_history_page_get_alert_list (EgHistoryPage *self)
+{
+  g_return_val_if_fail (EG_IS_HISTORY_PAGE (self), NULL);
+  return self->alerts;
+}
+
+static void
+on_previous_clicked_cb (GtkButton     *button,
+                        EgHistoryPage *self)
+{
+  if (self->page > 0)
+    eg_history_page_show_page (self, self->page - 1);
+}
+
+static void
+on_next_clicked_cb (GtkButton     *button,
+                    EgHistoryPage *self)
+{
+  eg_history_page_show_page (self, self->page + 1);
+}
+
+/* An alert's evidence among the flows of the page shown. */
+static void
+on_show_evidence_cb (EgAlertsPage       *page,
+                     const char * const *uids,
+                     const char         *what,
+                     EgHistoryPage      *self)
+{
+  eg_flows_page_show_uids (self->flows_page, uids, what);
+  gtk_stack_set_visible_child_name (self->content_stack, "flows");
 }
 
 gboolean
@@ -304,6 +430,7 @@ eg_history_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->store, eg_store_unref);
   g_clear_object (&self->flows);
+  g_clear_object (&self->alerts);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->loaded_filter, g_free);
   G_OBJECT_CLASS (eg_history_page_parent_class)->dispose (object);
@@ -323,6 +450,7 @@ eg_history_page_class_init (EgHistoryPageClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (EG_TYPE_FLOWS_PAGE);
+  g_type_ensure (EG_TYPE_ALERTS_PAGE);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-history-page.ui");
@@ -332,6 +460,13 @@ eg_history_page_class_init (EgHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, load_button);
   gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, flows_page);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, EgHistoryPage, next_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_previous_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_evidence_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_load_clicked_cb);
 }
 
@@ -341,5 +476,7 @@ eg_history_page_init (EgHistoryPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->flows = eg_flow_list_new ();
+  self->alerts = eg_alert_list_new ();
   eg_flows_page_set_models (self->flows_page, self->flows, NULL);
+  eg_alerts_page_set_model (self->alerts_page, self->alerts);
 }

@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "eg-alert-list.h"
 #include "eg-explainer.h"
 #include "eg-flow-list.h"
 #include "eg-flows-page.h"
@@ -15,8 +16,8 @@ G_BEGIN_DECLS
 #define EG_TYPE_HISTORY_PAGE (eg_history_page_get_type ())
 G_DECLARE_FINAL_TYPE (EgHistoryPage, eg_history_page, EG, HISTORY_PAGE, GtkWidget)
 
-/* The most flows one query shows; narrow the range or the filter for more. */
-#define EG_HISTORY_LIMIT 200000
+/* Flows a page holds; the next page follows from the database. */
+#define EG_HISTORY_LIMIT 50000
 
 void        eg_history_page_set_sources (EgHistoryPage *self,
                                          EgStore       *store,
@@ -42,6 +43,13 @@ gboolean    eg_history_page_get_loaded_query (EgHistoryPage *self,
                                               double        *to,
                                               const char   **filter);
 EgFlowList *eg_history_page_get_flow_list (EgHistoryPage *self);
+/* The stored alerts of the loaded range. */
+EgAlertList *eg_history_page_get_alert_list (EgHistoryPage *self);
+/* Reads page (from 0) of the loaded query; FALSE when there is none. */
+gboolean    eg_history_page_show_page (EgHistoryPage *self,
+                                       guint          page);
+guint       eg_history_page_get_page  (EgHistoryPage *self,
+                                       gboolean      *has_more);
 EgFlowsPage *eg_history_page_get_flows_page (EgHistoryPage *self);
 
 G_END_DECLS
