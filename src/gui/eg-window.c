@@ -60,6 +60,10 @@ struct _EgWindow
   gboolean             live;
   gboolean             running;
   gboolean             filter_valid;
+  GArray              *incoming;      /* EgFlow waiting for the table */
+  guint                drain_id;
+  gboolean             finish_pending; /* the input ended; incoming drains */
+  GError              *finish_error;
   gboolean             exporting;
   guint64              n_exported;
   AdwToast            *warning_toast;
@@ -227,12 +231,58 @@ update_status (EgWindow *self)
 
 /* Engine */
 
+/* Flows go into the table a chunk per turn of the main loop, so a big
+ * batch (the flush at the end of a capture holds every flow still open)
+ * never keeps a frame from being drawn. */
+#define FLOWS_PER_TURN 5000
+
+static void finish_input (EgWindow     *self,
+                          const GError *error);
+
+static gboolean
+drain_flows_cb (gpointer user_data)
+{
+  EgWindow *self = user_data;
+  guint n = MIN (self->incoming->len, FLOWS_PER_TURN);
+
+  eg_flow_list_add (self->flows, (const EgFlow *) self->incoming->data, n);
+  g_array_remove_range (self->incoming, 0, n);
+  if (self->incoming->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->drain_id = 0;
+  if (self->finish_pending)
+    {
+      g_autoptr(GError) error = g_steal_pointer (&self->finish_error);
+
+      self->finish_pending = FALSE;
+      finish_input (self, error);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_engine_flows_cb (EgEngine *engine,
                     GArray   *flows,
                     EgWindow *self)
 {
-  eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
+  if (self->incoming->len == 0 && flows->len <= FLOWS_PER_TURN)
+    {
+      eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
+      return;
+    }
+  g_array_append_vals (self->incoming, flows->data, flows->len);
+  /* Below the frame clock's priority: a frame comes between two chunks. */
+  if (self->drain_id == 0)
+    self->drain_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drain_flows_cb, self, NULL);
+}
+
+static void
+clear_incoming (EgWindow *self)
+{
+  g_array_set_size (self->incoming, 0);
+  g_clear_handle_id (&self->drain_id, g_source_remove);
+  self->finish_pending = FALSE;
+  g_clear_error (&self->finish_error);
 }
 
 void
@@ -330,13 +380,11 @@ on_engine_warning_cb (EgEngine   *engine,
     adw_toast_set_title (self->warning_toast, escaped);
 }
 
+/* The input ended and every flow it gave is in the table. */
 static void
-on_engine_finished_cb (EgEngine *engine,
-                       gpointer  error_ptr,
-                       EgWindow *self)
+finish_input (EgWindow     *self,
+              const GError *error)
 {
-  const GError *error = error_ptr;
-
   set_running (self, FALSE);
   eg_dataset_page_refresh (self->dataset_page);
   update_status (self);
@@ -359,8 +407,26 @@ on_engine_finished_cb (EgEngine *engine,
 }
 
 static void
+on_engine_finished_cb (EgEngine *engine,
+                       gpointer  error_ptr,
+                       EgWindow *self)
+{
+  const GError *error = error_ptr;
+
+  if (self->drain_id == 0)
+    {
+      finish_input (self, error);
+      return;
+    }
+  /* Running until the last chunk is in the table. */
+  self->finish_pending = TRUE;
+  self->finish_error = error != NULL ? g_error_copy (error) : NULL;
+}
+
+static void
 drop_engine (EgWindow *self)
 {
+  clear_incoming (self);
   if (self->engine == NULL)
     return;
   if (eg_engine_is_running (self->engine))
@@ -1402,6 +1468,7 @@ eg_window_finalize (GObject *object)
   g_clear_object (&self->alerts);
   g_free (self->input_name);
   g_ptr_array_unref (self->toasts);
+  g_array_unref (self->incoming);
   G_OBJECT_CLASS (eg_window_parent_class)->finalize (object);
 }
 
@@ -1488,6 +1555,7 @@ eg_window_init (EgWindow *self)
   self->filter_valid = TRUE;
   self->cancellable = g_cancellable_new ();
   self->toasts = g_ptr_array_new ();
+  self->incoming = g_array_new (FALSE, FALSE, sizeof (EgFlow));
   g_queue_init (&self->undo_uids);
 
   gtk_widget_init_template (GTK_WIDGET (self));
