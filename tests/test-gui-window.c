@@ -169,6 +169,49 @@ select_flow (EgFlowsPage *page,
   return detail;
 }
 
+/* A cell widget of the row at position, or NULL when it is not built. */
+static GtkWidget *
+find_cell (GtkWidget *widget,
+           guint      position)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "eg-list-item");
+
+  if (item != NULL && gtk_list_item_get_position (item) == position && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *cell = find_cell (child, position);
+
+      if (cell != NULL)
+        return cell;
+    }
+  return NULL;
+}
+
+/* A right click on a row through the table's gesture: it selects the row
+ * and opens the context menu. */
+static void
+right_click_row (EgFlowsPage *page,
+                 guint        position)
+{
+  GtkWidget *table = GTK_WIDGET (eg_flows_page_get_table (page));
+  GtkWidget *cell = find_cell (table, position);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (table);
+  double x, y;
+
+  g_assert_nonnull (cell);
+  g_assert_true (gtk_widget_translate_coordinates (cell, table, 2, 2, &x, &y));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        g_signal_emit_by_name (controller, "pressed", 1, x, y);
+    }
+}
+
 static guint
 count_flows (EgFlowList *flows,
              guint16     resp_p,
@@ -303,6 +346,14 @@ test_window_open_capture (void)
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flows)), ==, n_service);
     g_assert_true (eg_flows_page_set_filter_text (flows_page, "", &error));
   }
+
+  /* The context menu: a right click selects the row under the pointer. */
+  let_frames_pass (GTK_WIDGET (window));
+  gtk_selection_model_unselect_all (eg_flows_page_get_selection (flows_page));
+  right_click_row (flows_page, 2);
+  g_assert_true (gtk_selection_model_is_selected (eg_flows_page_get_selection (flows_page), 2));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (eg_flows_page_get_context_menu (flows_page))));
+  gtk_popover_popdown (eg_flows_page_get_context_menu (flows_page));
 
   /* Select a flow: the detail pane shows it, the model's reason for its
    * score and the alerts it is evidence for. */

@@ -143,24 +143,29 @@ on_column_view_activate_cb (GtkColumnView *view,
   gtk_toggle_button_set_active (self->details_button, TRUE);
 }
 
-/* A right click acts on the row under the pointer and the selection. */
+/* A right click acts on the row under the pointer and the selection. One
+ * gesture on the table, not one per cell: a first fill builds thousands of
+ * cells, and a controller each made that a third slower. */
 static void
-on_cell_pressed_cb (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    GtkListItem     *item)
+on_table_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     EgFlowsPage     *self)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  EgFlowsPage *self = EG_FLOWS_PAGE (gtk_widget_get_ancestor (cell, EG_TYPE_FLOWS_PAGE));
-  guint position = gtk_list_item_get_position (item);
+  GtkWidget *table = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *picked = gtk_widget_pick (table, x, y, GTK_PICK_DEFAULT);
+  GtkListItem *item = NULL;
+  guint position;
   double px, py;
 
-  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+  for (; picked != NULL && picked != table && item == NULL; picked = gtk_widget_get_parent (picked))
+    item = g_object_get_data (G_OBJECT (picked), "eg-list-item");
+  if (item == NULL || (position = gtk_list_item_get_position (item)) == GTK_INVALID_LIST_POSITION)
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  if (!gtk_widget_translate_coordinates (cell, GTK_WIDGET (self), x, y, &px, &py))
+  if (!gtk_widget_translate_coordinates (table, GTK_WIDGET (self), x, y, &px, &py))
     return;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->flow_popover),
                                &(GdkRectangle) { (int) px, (int) py, 1, 1 });
@@ -176,16 +181,13 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
 {
   EgFlowField field = GPOINTER_TO_UINT (user_data);
   GtkWidget *cell = gtk_inscription_new (NULL);
-  GtkGesture *right_click;
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (eg_flow_field_is_numeric (field))
     gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
-  right_click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (right_click, "pressed", G_CALLBACK (on_cell_pressed_cb), item);
-  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (right_click));
+  /* For the table's right click: the row this cell is in. */
+  g_object_set_data (G_OBJECT (cell), "eg-list-item", item);
   gtk_list_item_set_child (item, cell);
 }
 
@@ -447,6 +449,20 @@ eg_flows_page_get_model (EgFlowsPage *self)
   return G_LIST_MODEL (self->flows);
 }
 
+GtkColumnView *
+eg_flows_page_get_table (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->column_view;
+}
+
+GtkPopover *
+eg_flows_page_get_context_menu (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return GTK_POPOVER (self->flow_popover);
+}
+
 GtkAdjustment *
 eg_flows_page_get_vadjustment (EgFlowsPage *self)
 {
@@ -650,6 +666,8 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
 static void
 eg_flows_page_init (EgFlowsPage *self)
 {
+  GtkGesture *right_click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
@@ -659,4 +677,8 @@ eg_flows_page_init (EgFlowsPage *self)
   g_object_bind_property (self, "paused", self->pause_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   add_columns (self);
+  right_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (right_click, "pressed", G_CALLBACK (on_table_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (right_click));
 }

@@ -22,6 +22,9 @@ void              eg_flows_page_set_sources      (EgFlowsPage        *self,
                                                   EgExplainer        *explainer);
 /* The flows as the table shows them (an EgFlowList). */
 GListModel       *eg_flows_page_get_model        (EgFlowsPage        *self);
+/* The table and its right-click menu. */
+GtkColumnView    *eg_flows_page_get_table        (EgFlowsPage        *self);
+GtkPopover       *eg_flows_page_get_context_menu (EgFlowsPage        *self);
 /* The table's vertical scrolling. */
 GtkAdjustment    *eg_flows_page_get_vadjustment  (EgFlowsPage        *self);
 EgFlowDetail     *eg_flows_page_get_detail       (EgFlowsPage        *self);
