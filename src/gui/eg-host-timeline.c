@@ -11,8 +11,9 @@
 #include "eg-host-activity.h"
 #include "eg-ipinfo.h"
 
-/* A host that made more flows than this is shown by its latest ones. */
-#define MAX_STORED_FLOWS 1000000
+/* Stored flows read for one host at most (about 80 MB of records); a host
+ * with more shows its first ones, and the summary line says how many. */
+#define MAX_STORED_FLOWS 200000
 
 struct _EgHostTimeline
 {

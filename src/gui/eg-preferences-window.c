@@ -258,6 +258,8 @@ eg_preferences_window_dispose (GObject *object)
 {
   EgPreferencesWindow *self = EG_PREFERENCES_WINDOW (object);
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_PREFERENCES_WINDOW);
   g_clear_pointer (&self->detector_switches, g_hash_table_unref);
   g_clear_object (&self->settings);
