@@ -30,6 +30,11 @@ void          eg_flow_list_update        (EgFlowList   *self,
                                           const EgFlow *flows,
                                           guint         n_flows);
 void          eg_flow_list_clear         (EgFlowList   *self);
+/* Holds exactly flows from now on (a new page of stored flows), in one
+ * change that lets views keep their row widgets. */
+void          eg_flow_list_replace_all   (EgFlowList   *self,
+                                          const EgFlow *flows,
+                                          guint         n_flows);
 /* Any sorter comparing EgFlowRow items, such as a GtkColumnView's. */
 void          eg_flow_list_set_sorter    (EgFlowList   *self,
                                           GtkSorter    *sorter);

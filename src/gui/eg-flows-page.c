@@ -192,13 +192,10 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-on_cell_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
+render_cell (GtkWidget    *cell,
+             EgFlowField   field,
+             const EgFlow *flow)
 {
-  EgFlowField field = GPOINTER_TO_UINT (user_data);
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  const EgFlow *flow = eg_flow_row_get_flow (gtk_list_item_get_item (item));
   g_autofree char *text = eg_flow_field_format (field, flow);
   const char *style = NULL;
 
@@ -210,6 +207,42 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
   else if (field == EG_FLOW_FIELD_TS || field == EG_FLOW_FIELD_UID)
     style = "numeric";
   gtk_widget_set_css_classes (cell, (const char *[]) { style, NULL });
+}
+
+/* The row took a new record (a new History page) and kept its widget. */
+static void
+on_row_flow_changed_cb (EgFlowRow  *row,
+                        GParamSpec *pspec,
+                        GtkWidget  *cell)
+{
+  render_cell (cell, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "eg-field")),
+               eg_flow_row_get_flow (row));
+}
+
+static void
+on_cell_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  EgFlowField field = GPOINTER_TO_UINT (user_data);
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  EgFlowRow *row = gtk_list_item_get_item (item);
+
+  render_cell (cell, field, eg_flow_row_get_flow (row));
+  g_object_set_data (G_OBJECT (cell), "eg-field", user_data);
+  g_signal_connect_object (row, "notify::flow", G_CALLBACK (on_row_flow_changed_cb), cell, 0);
+}
+
+static void
+on_cell_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  EgFlowRow *row = gtk_list_item_get_item (item);
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, on_row_flow_changed_cb,
+                                          gtk_list_item_get_child (item));
 }
 
 static gboolean
@@ -270,6 +303,7 @@ add_columns (EgFlowsPage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup_cb), GUINT_TO_POINTER (f));
       g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind_cb), GUINT_TO_POINTER (f));
+      g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind_cb), GUINT_TO_POINTER (f));
       column = gtk_column_view_column_new (eg_flow_field_get_title (f), g_object_ref (factory));
       g_object_set_data (G_OBJECT (column), "eg-field-id", (gpointer) id);
       gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));

@@ -140,9 +140,8 @@ on_loaded_cb (GObject      *source,
   self->has_more = query->flows->len > EG_HISTORY_LIMIT;
   if (self->has_more)
     g_array_set_size (query->flows, EG_HISTORY_LIMIT);
-  /* One batch: one items-changed for the whole page. */
-  eg_flow_list_clear (self->flows);
-  eg_flow_list_add (self->flows, (const EgFlow *) query->flows->data, query->flows->len);
+  /* One change for the whole page, which keeps the table's row widgets. */
+  eg_flow_list_replace_all (self->flows, (const EgFlow *) query->flows->data, query->flows->len);
   if (query->with_alerts)
     {
       eg_alert_list_clear (self->alerts);
