@@ -235,6 +235,16 @@ update_status (EgWindow *self)
  * batch (the flush at the end of a capture holds every flow still open)
  * never keeps a frame from being drawn. */
 #define FLOWS_PER_TURN 5000
+/* Until the table has its first rows: GtkListView builds a widget for each
+ * of the first 200 rows, 15 cells each, so these come a few per turn. */
+#define FIRST_ROWS 256
+#define FIRST_ROWS_PER_TURN 32
+
+static guint
+flows_per_turn (EgWindow *self)
+{
+  return eg_flow_list_get_n_flows (self->flows) < FIRST_ROWS ? FIRST_ROWS_PER_TURN : FLOWS_PER_TURN;
+}
 
 static void finish_input (EgWindow     *self,
                           const GError *error);
@@ -243,7 +253,7 @@ static gboolean
 drain_flows_cb (gpointer user_data)
 {
   EgWindow *self = user_data;
-  guint n = MIN (self->incoming->len, FLOWS_PER_TURN);
+  guint n = MIN (self->incoming->len, flows_per_turn (self));
 
   eg_flow_list_add (self->flows, (const EgFlow *) self->incoming->data, n);
   g_array_remove_range (self->incoming, 0, n);
@@ -265,7 +275,7 @@ on_engine_flows_cb (EgEngine *engine,
                     GArray   *flows,
                     EgWindow *self)
 {
-  if (self->incoming->len == 0 && flows->len <= FLOWS_PER_TURN)
+  if (self->incoming->len == 0 && flows->len <= flows_per_turn (self))
     {
       eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
       return;
