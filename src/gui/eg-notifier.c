@@ -179,6 +179,17 @@ eg_notifier_get_action (EgNotifier  *self,
 }
 
 guint
+eg_notifier_get_notification_id (EgNotifier *self)
+{
+  int id = 0;
+
+  g_return_val_if_fail (EG_IS_NOTIFIER (self), 0);
+  if (self->current != NULL)
+    g_object_get (self->current, "id", &id, NULL);
+  return MAX (id, 0);
+}
+
+guint
 eg_notifier_get_n_shown (EgNotifier *self)
 {
   g_return_val_if_fail (EG_IS_NOTIFIER (self), 0);

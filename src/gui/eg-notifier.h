@@ -22,6 +22,8 @@ void        eg_notifier_add_alerts      (EgNotifier *self,
  * win.show-page('alerts') for a digest; NULL before the first. */
 const char *eg_notifier_get_action      (EgNotifier *self,
                                          GVariant  **target);
+/* The desktop's id of the notification shown last; 0 before. */
+guint       eg_notifier_get_notification_id (EgNotifier *self);
 /* Notifications shown so far (digests count once). */
 guint       eg_notifier_get_n_shown     (EgNotifier *self);
 /* Seconds between two notifications; 10 by default. */
