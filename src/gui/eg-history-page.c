@@ -33,6 +33,9 @@ struct _EgHistoryPage
   gboolean      has_more;     /* another page follows */
   gboolean      loading;
   gboolean      loaded;
+  GArray       *rest;         /* EgFlow of a first page still to add */
+  guint         rest_done;
+  guint         rest_id;
   double        loaded_from;
   double        loaded_to;
   char         *loaded_filter;
@@ -115,6 +118,36 @@ update_result (EgHistoryPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->has_more);
 }
 
+#define FIRST_ROWS 256
+#define FIRST_ROWS_PER_TURN 32
+
+static void
+stop_adding_rest (EgHistoryPage *self)
+{
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  g_clear_pointer (&self->rest, g_array_unref);
+}
+
+static gboolean
+add_rest_cb (gpointer user_data)
+{
+  EgHistoryPage *self = user_data;
+  guint n = self->rest->len - self->rest_done, total = self->rest->len;
+
+  /* The first rows a few at a time, then everything else at once: past
+   * the rows the view keeps, it builds nothing for them. */
+  if (eg_flow_list_get_n_flows (self->flows) < FIRST_ROWS)
+    n = MIN (n, FIRST_ROWS_PER_TURN);
+  eg_flow_list_add (self->flows, &g_array_index (self->rest, EgFlow, self->rest_done), n);
+  self->rest_done += n;
+  if (self->rest_done < total)
+    return G_SOURCE_CONTINUE;
+  self->rest_id = 0;
+  g_clear_pointer (&self->rest, g_array_unref);
+  g_signal_emit (self, signals[SIGNAL_LOADED], 0, total);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_loaded_cb (GObject      *source,
               GAsyncResult *result,
@@ -140,14 +173,25 @@ on_loaded_cb (GObject      *source,
   self->has_more = query->flows->len > EG_HISTORY_LIMIT;
   if (self->has_more)
     g_array_set_size (query->flows, EG_HISTORY_LIMIT);
-  /* One change for the whole page, which keeps the table's row widgets. */
-  eg_flow_list_replace_all (self->flows, (const EgFlow *) query->flows->data, query->flows->len);
   if (query->with_alerts)
     {
       eg_alert_list_clear (self->alerts);
       eg_alert_list_add (self->alerts, query->alerts);
     }
   update_result (self, query->flows->len);
+  if (eg_flow_list_get_n_flows (self->flows) < FIRST_ROWS && query->flows->len > FIRST_ROWS_PER_TURN)
+    {
+      /* A table without rows yet: GtkListView builds a widget for each of
+       * its first 200 rows, so they come a few per turn. */
+      eg_flow_list_replace_all (self->flows, (const EgFlow *) query->flows->data,
+                                FIRST_ROWS_PER_TURN);
+      self->rest = g_steal_pointer (&query->flows);
+      self->rest_done = FIRST_ROWS_PER_TURN;
+      self->rest_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rest_cb, self, NULL);
+      return;
+    }
+  /* One change for the whole page, which keeps the table's row widgets. */
+  eg_flow_list_replace_all (self->flows, (const EgFlow *) query->flows->data, query->flows->len);
   g_signal_emit (self, signals[SIGNAL_LOADED], 0, query->flows->len);
 }
 
@@ -254,6 +298,7 @@ start_query (EgHistoryPage *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  stop_adding_rest (self);
   query->store = eg_store_ref (self->store);
   /* It parsed when the query was loaded. */
   if (self->loaded_filter[0] != '\0')
@@ -424,6 +469,7 @@ eg_history_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  stop_adding_rest (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_HISTORY_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);

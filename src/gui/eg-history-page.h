@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EgHistoryPage, eg_history_page, EG, HISTORY_PAGE, GtkWidget)
 
 /* Flows a page holds; the next page follows from the database. */
-#define EG_HISTORY_LIMIT 10000
+#define EG_HISTORY_LIMIT 5000
 
 void        eg_history_page_set_sources (EgHistoryPage *self,
                                          EgStore       *store,
