@@ -243,7 +243,10 @@ update_status (EgWindow *self)
 static guint
 flows_per_turn (EgWindow *self)
 {
-  return eg_flow_list_get_n_flows (self->flows) < FIRST_ROWS ? FIRST_ROWS_PER_TURN : FLOWS_PER_TURN;
+  /* Paused, flows wait in the list and build nothing. */
+  if (eg_flow_list_get_paused (self->flows) || eg_flow_list_get_n_flows (self->flows) >= FIRST_ROWS)
+    return FLOWS_PER_TURN;
+  return FIRST_ROWS_PER_TURN;
 }
 
 static void finish_input (EgWindow     *self,
