@@ -9,8 +9,9 @@
  * the table scrolls a few rows every frame, then measures the same window
  * idle with the same table: the peer, from the same run. Prints, for both,
  * the time each frame took (from the frame clock's before-paint to its
- * after-paint: layout and drawing) and the interval between painted frames
- * (what an operator sees as stutter): p50, p99, max.
+ * after-paint: layout and drawing), the interval between painted frames
+ * (what an operator sees as stutter) and the main thread's CPU time in that
+ * interval (the rest is other threads and processes): p50, p99, max.
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/gui-frame-times [N] [ORDER]
  *
@@ -21,6 +22,7 @@
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -35,6 +37,7 @@
 typedef struct {
   GArray *work_us;       /* gint64: before-paint → after-paint */
   GArray *interval_us;   /* gint64: after-paint → after-paint */
+  GArray *cpu_us;        /* gint64: main-thread CPU time in that interval */
 } Samples;
 
 typedef struct {
@@ -46,7 +49,17 @@ typedef struct {
   Samples       *recording;   /* NULL: not recording */
   gint64         frame_start;
   gint64         last_paint;
+  gint64         last_cpu;
 } Bench;
+
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static int
 compare_gint64 (gconstpointer a,
@@ -83,7 +96,7 @@ static void
 on_after_paint_cb (GdkFrameClock *clock,
                    Bench         *bench)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_time ();
 
   if (bench->recording != NULL && bench->frame_start != 0)
     {
@@ -92,12 +105,14 @@ on_after_paint_cb (GdkFrameClock *clock,
       g_array_append_val (bench->recording->work_us, work);
       if (bench->last_paint != 0)
         {
-          gint64 interval = now - bench->last_paint;
+          gint64 interval = now - bench->last_paint, used = cpu - bench->last_cpu;
 
           g_array_append_val (bench->recording->interval_us, interval);
+          g_array_append_val (bench->recording->cpu_us, used);
         }
     }
   bench->last_paint = now;
+  bench->last_cpu = cpu;
 }
 
 /* Keep the table moving: new rows bind every frame. */
@@ -192,6 +207,7 @@ samples_init (Samples *samples)
 {
   samples->work_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   samples->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  samples->cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 static void
@@ -199,6 +215,7 @@ samples_clear (Samples *samples)
 {
   g_array_unref (samples->work_us);
   g_array_unref (samples->interval_us);
+  g_array_unref (samples->cpu_us);
 }
 
 int
@@ -288,6 +305,10 @@ main (int    argc,
   report ("frame time, idle (peer)", bench.idle.work_us);
   report ("frame interval, replaying", bench.replay.interval_us);
   report ("frame interval, idle (peer)", bench.idle.interval_us);
+  /* What the main thread itself spent per frame interval: the rest of a
+   * long interval is other threads and processes holding the cores. */
+  report ("main-thread time, replaying", bench.replay.cpu_us);
+  report ("main-thread time, idle (peer)", bench.idle.cpu_us);
 
   eg_flow_list_set_sorter (bench.flows, NULL);
   gtk_window_destroy (GTK_WINDOW (bench.window));

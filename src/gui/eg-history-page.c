@@ -119,7 +119,7 @@ update_result (EgHistoryPage *self,
 }
 
 #define FIRST_ROWS 256
-#define FIRST_ROWS_PER_TURN 32
+#define FIRST_ROWS_PER_TURN 8
 
 static void
 stop_adding_rest (EgHistoryPage *self)

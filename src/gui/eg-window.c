@@ -238,7 +238,7 @@ update_status (EgWindow *self)
 /* Until the table has its first rows: GtkListView builds a widget for each
  * of the first 200 rows, 15 cells each, so these come a few per turn. */
 #define FIRST_ROWS 256
-#define FIRST_ROWS_PER_TURN 32
+#define FIRST_ROWS_PER_TURN 8
 
 static guint
 flows_per_turn (EgWindow *self)
