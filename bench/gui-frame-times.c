@@ -1,45 +1,65 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* gui-frame-times: how smooth the flows table stays while flows pour in.
+/* gui-frame-times: how smooth the console stays while a capture is replayed
+ * through the engine as fast as possible into the real window.
  *
- * Presents the real window, sorts the table by destination address (the
- * costliest order to merge into), then feeds batches of synthetic flows the
- * way the engine does (a batch every 100 ms) until the table holds N flows,
- * while the table scrolls by a few rows every frame. Prints the intervals
- * between painted frames (what an operator sees as stutter) and how long
- * each batch blocked the main loop: p50, p99, max.
+ * Writes a capture of N TCP connections (default 120,000, five packets
+ * each, spread over ten minutes of packet time), opens it in the window the
+ * way `edgeguard FILE` does (engine: decode, flow table, nDPI, model,
+ * detectors, store; batches to the main loop a few times a second) while
+ * the table scrolls a few rows every frame, then measures the same window
+ * idle with the same table: the peer, from the same run. Prints, for both,
+ * the time each frame took (from the frame clock's before-paint to its
+ * after-paint: layout and drawing), the interval between painted frames
+ * (what an operator sees as stutter) and the main thread's CPU time in that
+ * interval (the rest is other threads and processes): p50, p99, max.
  *
- *   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/gui-frame-times [N] [BATCH] [ORDER]
+ *   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/gui-frame-times [N] [ORDER]
  *
- * ORDER: "arrival" (the table's default: new flows go to the end) or "dst"
- * (sorted by destination address: every batch lands all over the table).
+ * ORDER: "arrival" (the table's default) or "dst" (sorted by destination
+ * address: every batch lands all over the table).
  */
 #include "config.h"
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <pcap/pcap.h>
 
 #include "eg-application.h"
 #include "eg-flow-list.h"
 #include "eg-flow-sorter.h"
+#include "eg-flows-page.h"
 #include "eg-window.h"
 
 typedef struct {
-  EgWindow   *window;
-  EgFlowList *flows;
-  GArray     *frame_us;    /* gint64 between paints */
-  GArray     *batch_us;    /* gint64 per eg_flow_list_add */
-  gint64      last_paint;
-  guint       target;
-  guint       batch;
-  guint       added;
-  guint       settle_frames;
-  GRand      *rand;
-  GMainLoop  *loop;
+  GArray *work_us;       /* gint64: before-paint → after-paint */
+  GArray *interval_us;   /* gint64: after-paint → after-paint */
+  GArray *cpu_us;        /* gint64: main-thread CPU time in that interval */
+} Samples;
+
+typedef struct {
+  EgWindow      *window;
+  EgFlowList    *flows;
   GtkAdjustment *vadj;
+  Samples        replay;
+  Samples        idle;
+  Samples       *recording;   /* NULL: not recording */
+  gint64         frame_start;
+  gint64         last_paint;
+  gint64         last_cpu;
 } Bench;
+
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static int
 compare_gint64 (gconstpointer a,
@@ -61,101 +81,141 @@ report (const char *what,
     return;
   g_array_sort (samples, compare_gint64);
   v = (gint64 *) samples->data;
-  g_print ("%-26s n=%-6u p50=%6.2f ms  p99=%6.2f ms  max=%7.2f ms\n", what, n,
+  g_print ("%-34s n=%-6u p50=%6.2f ms  p99=%6.2f ms  max=%7.2f ms\n", what, n,
            v[n / 2] / 1000.0, v[MIN (n - 1, (guint) (n * 0.99))] / 1000.0, v[n - 1] / 1000.0);
+}
+
+static void
+on_before_paint_cb (GdkFrameClock *clock,
+                    Bench         *bench)
+{
+  bench->frame_start = g_get_monotonic_time ();
 }
 
 static void
 on_after_paint_cb (GdkFrameClock *clock,
                    Bench         *bench)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_time ();
 
-  if (bench->last_paint != 0 && bench->added > 0)
+  if (bench->recording != NULL && bench->frame_start != 0)
     {
-      gint64 interval = now - bench->last_paint;
+      gint64 work = now - bench->frame_start;
 
-      g_array_append_val (bench->frame_us, interval);
+      g_array_append_val (bench->recording->work_us, work);
+      if (bench->last_paint != 0)
+        {
+          gint64 interval = now - bench->last_paint, used = cpu - bench->last_cpu;
+
+          g_array_append_val (bench->recording->interval_us, interval);
+          g_array_append_val (bench->recording->cpu_us, used);
+        }
     }
   bench->last_paint = now;
+  bench->last_cpu = cpu;
 }
 
+/* Keep the table moving: new rows bind every frame. */
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       user_data)
 {
   Bench *bench = user_data;
+  double value = gtk_adjustment_get_value (bench->vadj) + 60;
+  double max = gtk_adjustment_get_upper (bench->vadj) - gtk_adjustment_get_page_size (bench->vadj);
 
-  /* Keep the table moving: new rows bind every frame. */
-  if (bench->vadj != NULL)
-    {
-      double value = gtk_adjustment_get_value (bench->vadj) + 60;
-      double max = gtk_adjustment_get_upper (bench->vadj) - gtk_adjustment_get_page_size (bench->vadj);
-
-      gtk_adjustment_set_value (bench->vadj, value > max ? 0 : value);
-    }
+  gtk_adjustment_set_value (bench->vadj, value > max ? 0 : value);
   gtk_widget_queue_draw (widget);
-  if (bench->added >= bench->target && ++bench->settle_frames > 120)
-    {
-      g_main_loop_quit (bench->loop);
-      return G_SOURCE_REMOVE;
-    }
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-add_batch_cb (gpointer user_data)
+static void
+put_packet (pcap_dumper_t *dumper,
+            double         ts,
+            guint32        src,
+            guint32        dst,
+            guint16        sport,
+            guint16        dport,
+            guint8         flags)
 {
-  Bench *bench = user_data;
-  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), bench->batch);
-  gint64 start, took;
+  guint8 frame[54] = { 0 };
+  struct pcap_pkthdr header = { 0 };
+  guint32 sum = 0;
 
-  for (guint i = 0; i < bench->batch; i++)
-    {
-      EgFlow flow;
-      guint32 src = g_rand_int (bench->rand), dst = g_rand_int (bench->rand);
-
-      eg_flow_init (&flow);
-      eg_flow_make_uid (flow.uid, bench->added + i, 42);
-      eg_addr_set_v4 (&flow.orig_h, (guint8 *) &src);
-      eg_addr_set_v4 (&flow.resp_h, (guint8 *) &dst);
-      flow.orig_p = g_rand_int_range (bench->rand, 1024, 65535);
-      flow.resp_p = g_rand_int_range (bench->rand, 1, 1024);
-      flow.proto = IPPROTO_TCP;
-      flow.ts = 1.7e9 + (bench->added + i) * 0.001;
-      flow.duration = g_rand_double (bench->rand) * 10;
-      flow.orig_bytes = g_rand_int_range (bench->rand, 0, 100000);
-      flow.resp_bytes = g_rand_int_range (bench->rand, 0, 100000);
-      flow.conn_state = EG_CONN_STATE_SF;
-      flow.score = g_rand_double (bench->rand);
-      flow.label = flow.score > 0.5 ? EG_LABEL_MALICIOUS : EG_LABEL_BENIGN;
-      flow.label_source = EG_LABEL_SOURCE_MODEL;
-      g_array_append_val (batch, flow);
-    }
-
-  start = g_get_monotonic_time ();
-  eg_flow_list_add (bench->flows, (EgFlow *) batch->data, batch->len);
-  took = g_get_monotonic_time () - start;
-  g_array_append_val (bench->batch_us, took);
-  bench->added += batch->len;
-  return bench->added < bench->target ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  /* Ethernet, IPv4 (no options), TCP (no options, no payload). */
+  frame[12] = 0x08;
+  frame[14] = 0x45;
+  frame[17] = 40;
+  frame[22] = 64;
+  frame[23] = IPPROTO_TCP;
+  memcpy (frame + 26, &src, 4);
+  memcpy (frame + 30, &dst, 4);
+  for (guint i = 14; i < 34; i += 2)
+    sum += (frame[i] << 8) | frame[i + 1];
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  frame[24] = ~sum >> 8;
+  frame[25] = ~sum & 0xff;
+  frame[34] = sport >> 8;
+  frame[35] = sport & 0xff;
+  frame[36] = dport >> 8;
+  frame[37] = dport & 0xff;
+  frame[46] = 5 << 4;
+  frame[47] = flags;
+  frame[48] = 0xff;
+  header.ts.tv_sec = (time_t) ts;
+  header.ts.tv_usec = (suseconds_t) ((ts - (time_t) ts) * 1e6);
+  header.caplen = header.len = sizeof frame;
+  pcap_dump ((u_char *) dumper, &header, frame);
 }
 
-static GtkAdjustment *
-find_vadjustment (GtkWidget *widget)
+/* n connections, each SYN, SYN-ACK, ACK, FIN-ACK, FIN-ACK (Zeek's SF),
+ * started evenly over ten minutes, from 2,000 hosts to random servers. */
+static void
+write_capture (const char *path,
+               guint       n)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkAdjustment *adj;
+  pcap_t *dead = pcap_open_dead (DLT_EN10MB, 65535);
+  pcap_dumper_t *dumper = pcap_dump_open (dead, path);
+  GRand *rand = g_rand_new_with_seed (7);
+  const guint16 ports[] = { 443, 80, 22, 53, 8080, 23, 3389, 25 };
 
-      if (GTK_IS_COLUMN_VIEW (child))
-        return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (child));
-      if ((adj = find_vadjustment (child)) != NULL)
-        return adj;
+  if (dumper == NULL)
+    g_error ("cannot write %s: %s", path, pcap_geterr (dead));
+  for (guint i = 0; i < n; i++)
+    {
+      double t = 1.7e9 + i * (600.0 / n);
+      guint32 src = g_htonl (0x0a000000 | (i % 2000));
+      guint32 dst = g_htonl (g_rand_int (rand));
+      guint16 sport = 1024 + i % 60000;
+      guint16 dport = ports[g_rand_int_range (rand, 0, G_N_ELEMENTS (ports))];
+
+      put_packet (dumper, t, src, dst, sport, dport, 0x02);
+      put_packet (dumper, t + 0.001, dst, src, dport, sport, 0x12);
+      put_packet (dumper, t + 0.002, src, dst, sport, dport, 0x10);
+      put_packet (dumper, t + 0.003, src, dst, sport, dport, 0x11);
+      put_packet (dumper, t + 0.004, dst, src, dport, sport, 0x11);
     }
-  return NULL;
+  pcap_dump_close (dumper);
+  pcap_close (dead);
+  g_rand_free (rand);
+}
+
+static void
+samples_init (Samples *samples)
+{
+  samples->work_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  samples->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  samples->cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+static void
+samples_clear (Samples *samples)
+{
+  g_array_unref (samples->work_us);
+  g_array_unref (samples->interval_us);
+  g_array_unref (samples->cpu_us);
 }
 
 int
@@ -165,10 +225,15 @@ main (int    argc,
   g_autoptr(EgApplication) app = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(EgFlowSorter) sorter = NULL;
+  g_autoptr(GFile) file = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *db = NULL;
+  g_autofree char *capture = NULL;
   Bench bench = { 0 };
+  GdkFrameClock *clock;
   const char *order;
+  guint n, n_frames;
+  gint64 start, took;
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
@@ -180,18 +245,18 @@ main (int    argc,
     }
   adw_init ();
 
-  bench.target = argc > 1 ? atoi (argv[1]) : 150000;
-  bench.batch = argc > 2 ? atoi (argv[2]) : 5000;
-  order = argc > 3 ? argv[3] : "arrival";
-  bench.frame_us = g_array_new (FALSE, FALSE, sizeof (gint64));
-  bench.batch_us = g_array_new (FALSE, FALSE, sizeof (gint64));
-  bench.rand = g_rand_new_with_seed (7);
-  bench.loop = g_main_loop_new (NULL, FALSE);
+  n = argc > 1 ? atoi (argv[1]) : 120000;
+  order = argc > 2 ? argv[2] : "arrival";
+  samples_init (&bench.replay);
+  samples_init (&bench.idle);
 
   dir = g_dir_make_tmp ("edgeguard-bench-XXXXXX", NULL);
   db = g_build_filename (dir, "bench.db", NULL);
+  capture = g_build_filename (dir, "bench.pcap", NULL);
+  write_capture (capture, n);
   settings = g_settings_new (APP_ID);
   g_settings_set_string (settings, "database-path", db);
+  g_settings_set_boolean (settings, "replay-realtime", FALSE);
 
   app = eg_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -200,6 +265,7 @@ main (int    argc,
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1280, 760);
   gtk_window_present (GTK_WINDOW (bench.window));
   bench.flows = eg_window_get_flow_list (bench.window);
+  bench.vadj = eg_flows_page_get_vadjustment (EG_FLOWS_PAGE (eg_window_get_page (bench.window, "flows")));
 
   /* Destination order: every batch merges all over the table. */
   if (g_str_equal (order, "dst"))
@@ -208,28 +274,55 @@ main (int    argc,
       eg_flow_list_set_sorter (bench.flows, GTK_SORTER (sorter));
     }
 
-  while (gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)) == NULL)
+  while ((clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window))) == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)), "after-paint",
-                    G_CALLBACK (on_after_paint_cb), &bench);
-  add_batch_cb (&bench);
-  bench.vadj = find_vadjustment (eg_window_get_page (bench.window, "flows"));
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint_cb), &bench);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &bench);
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.window), tick_cb, &bench, NULL);
-  g_timeout_add (100, add_batch_cb, &bench);
-  g_main_loop_run (bench.loop);
 
-  g_print ("%u flows in the table in %s order, batches of %u every 100 ms\n",
-           g_list_model_get_n_items (G_LIST_MODEL (bench.flows)), order, bench.batch);
-  report ("frame interval", bench.frame_us);
-  report ("batch merge (main loop)", bench.batch_us);
+  /* The replay, as `edgeguard bench.pcap` opens it. */
+  file = g_file_new_for_path (capture);
+  bench.recording = &bench.replay;
+  start = g_get_monotonic_time ();
+  eg_window_open_files (bench.window, &file, 1);
+  while (eg_window_get_running (bench.window))
+    g_main_context_iteration (NULL, TRUE);
+  took = g_get_monotonic_time () - start;
+  bench.recording = NULL;
+
+  /* The peer: the same window and table, idle, scrolling as before. */
+  n_frames = bench.replay.work_us->len;
+  bench.last_paint = 0;
+  bench.recording = &bench.idle;
+  while (bench.idle.work_us->len < MAX (n_frames, 120u))
+    g_main_context_iteration (NULL, TRUE);
+  bench.recording = NULL;
+
+  g_print ("replayed %u connections (%u packets) through the engine in %.1f s: "
+           "%u flows in the table, %s order\n", n, n * 5, took / 1e6,
+           eg_flow_list_get_n_flows (bench.flows), order);
+  report ("frame time, replaying", bench.replay.work_us);
+  report ("frame time, idle (peer)", bench.idle.work_us);
+  report ("frame interval, replaying", bench.replay.interval_us);
+  report ("frame interval, idle (peer)", bench.idle.interval_us);
+  /* What the main thread itself spent per frame interval: the rest of a
+   * long interval is other threads and processes holding the cores. */
+  report ("main-thread time, replaying", bench.replay.cpu_us);
+  report ("main-thread time, idle (peer)", bench.idle.cpu_us);
 
   eg_flow_list_set_sorter (bench.flows, NULL);
   gtk_window_destroy (GTK_WINDOW (bench.window));
-  g_rand_free (bench.rand);
-  g_main_loop_unref (bench.loop);
-  g_array_unref (bench.frame_us);
-  g_array_unref (bench.batch_us);
+  samples_clear (&bench.replay);
+  samples_clear (&bench.idle);
+  g_remove (capture);
   g_remove (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+  }
   g_rmdir (dir);
   return 0;
 }

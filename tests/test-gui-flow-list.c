@@ -325,6 +325,90 @@ test_flow_list_announce (void)
   g_ptr_array_unref (shadow.uids);
 }
 
+static gboolean
+odd_port (const EgFlow *flow,
+          gpointer      user_data)
+{
+  return flow->resp_p % 2 == 1;
+}
+
+/* Every row, the ones a view holds among them, shows the flow at its
+ * position. */
+static void
+assert_rows_match (EgFlowList *list)
+{
+  for (guint p = 0; p < g_list_model_get_n_items (G_LIST_MODEL (list)); p++)
+    {
+      g_autoptr(EgFlowRow) at = g_list_model_get_item (G_LIST_MODEL (list), p);
+
+      g_assert_cmpstr (eg_flow_row_get_flow (at)->uid, ==, uid_at (list, p));
+    }
+}
+
+static void
+on_row_flow_cb (EgFlowRow  *row,
+                GParamSpec *pspec,
+                guint      *n)
+{
+  (*n)++;
+}
+
+/* A new filter or a new page hands the rows a view holds to the flows now
+ * at their positions (so the view keeps its widgets), each with the right
+ * record, and says so through "flow". */
+static void
+test_flow_list_recycle (void)
+{
+  g_autoptr(EgFlowList) list = eg_flow_list_new ();
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) page = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_notified = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("C%04u", i);
+      EgFlow flow = make_flow (uid, "10.0.0.1", "10.0.0.2", i % 100, i, 0.1f);
+
+      g_array_append_val (flows, flow);
+    }
+  eg_flow_list_add (list, (const EgFlow *) flows->data, flows->len);
+  /* A view holds the rows of positions 900..959. */
+  for (guint p = 900; p < 960; p++)
+    {
+      EgFlowRow *row = g_list_model_get_item (G_LIST_MODEL (list), p);
+
+      g_signal_connect (row, "notify::flow", G_CALLBACK (on_row_flow_cb), &n_notified);
+      g_ptr_array_add (held, row);
+    }
+
+  /* Half the flows go: the held rows past the end go to the top. */
+  eg_flow_list_set_match_func (list, odd_port, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 500);
+  g_assert_cmpuint (n_notified, >, 0);
+  assert_rows_match (list);
+  eg_flow_list_set_match_func (list, NULL, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  assert_rows_match (list);
+
+  /* A shorter page of other flows. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("D%04u", i);
+      EgFlow flow = make_flow (uid, "10.0.0.3", "10.0.0.4", 443, 5000 + i, 0.9f);
+
+      g_array_append_val (page, flow);
+    }
+  n_notified = 0;
+  eg_flow_list_replace_all (list, (const EgFlow *) page->data, page->len);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  g_assert_cmpuint (eg_flow_list_get_n_flows (list), ==, 100);
+  g_assert_cmpuint (n_notified, >, 0);
+  assert_rows_match (list);
+  g_assert_nonnull (eg_flow_list_lookup (list, "D0042"));
+  g_assert_null (eg_flow_list_lookup (list, "C0042"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -340,5 +424,6 @@ main (int    argc,
   g_test_add_func ("/gui/flow-list/filter-pause", test_flow_list_filter_pause);
   g_test_add_func ("/gui/flow-list/many", test_flow_list_many);
   g_test_add_func ("/gui/flow-list/announce", test_flow_list_announce);
+  g_test_add_func ("/gui/flow-list/recycle", test_flow_list_recycle);
   return g_test_run ();
 }

@@ -2,7 +2,8 @@
 /* Notifications for high-severity alerts, checked against a fake
  * notification daemon (python3-dbusmock) on the test's private session bus:
  * the first alert goes out at once, a burst becomes one digest, low alerts
- * and muted detectors stay quiet. */
+ * and muted detectors stay quiet; a click (the daemon's ActionInvoked)
+ * hands over the window action that opens the alert. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -114,6 +115,73 @@ test_notifier_digest (void)
   g_assert_cmpuint (count_notify_calls ("a low one"), ==, 0);
 }
 
+typedef struct {
+  char     *action;
+  GVariant *target;
+} Click;
+
+static void
+on_clicked_cb (EgNotifier *notifier,
+               const char *action,
+               GVariant   *target,
+               Click      *click)
+{
+  click->action = g_strdup (action);
+  click->target = target != NULL ? g_variant_ref (target) : NULL;
+}
+
+static void
+test_notifier_click (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(EgNotifier) notifier = eg_notifier_new (settings);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder args;
+  Click click = { 0 };
+  const char *detector, *src;
+  gint64 give_up;
+  guint id, wake_id;
+
+  g_settings_set_strv (settings, "notify-muted-detectors", NULL);
+  g_signal_connect (notifier, "clicked", G_CALLBACK (on_clicked_cb), &click);
+  g_ptr_array_add (alerts, make_alert ("icmp-sweep", EG_THREAT_HIGH, "192.168.2.16 pinged 40 hosts"));
+  eg_notifier_add_alerts (notifier, alerts);
+  wait_for_calls (1, "pinged 40 hosts");
+  id = eg_notifier_get_notification_id (notifier);
+  g_assert_cmpuint (id, >, 0);
+
+  /* The operator clicks it: the daemon says so on the bus. */
+  g_variant_builder_init (&args, G_VARIANT_TYPE ("av"));
+  g_variant_builder_add (&args, "v", g_variant_new_uint32 (id));
+  g_variant_builder_add (&args, "v", g_variant_new_string ("default"));
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications",
+                                       "/org/freedesktop/Notifications",
+                                       "org.freedesktop.DBus.Mock", "EmitSignal",
+                                       g_variant_new ("(sssav)", "org.freedesktop.Notifications",
+                                                      "ActionInvoked", "us", &args),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  wake_id = g_timeout_add (50, wake_cb, NULL);
+  while (click.action == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake_id);
+  g_assert_cmpstr (click.action, ==, "win.show-alert");
+  g_assert_nonnull (click.target);
+  g_variant_get (click.target, "(&s&s)", &detector, &src);
+  g_assert_cmpstr (detector, ==, "icmp-sweep");
+  g_assert_cmpstr (src, ==, "192.168.2.16");
+  g_free (click.action);
+  g_variant_unref (click.target);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -170,6 +238,7 @@ main (int    argc,
 
   notify_init (TEST_APP_NAME);
   g_test_add_func ("/gui/notifier/digest", test_notifier_digest);
+  g_test_add_func ("/gui/notifier/click", test_notifier_click);
   status = g_test_run ();
   notify_uninit ();
   g_subprocess_force_exit (daemon);

@@ -62,6 +62,22 @@ group_key (const EgAlert *alert)
   return g_strdup_printf ("%s %s", alert->detector, eg_addr_to_string (&alert->src, addr));
 }
 
+gboolean
+eg_alert_list_find_group (EgAlertList *self,
+                          const char  *detector,
+                          const char  *src,
+                          guint       *position)
+{
+  g_autofree char *key = NULL;
+  EgAlertGroup *group;
+
+  g_return_val_if_fail (EG_IS_ALERT_LIST (self), FALSE);
+
+  key = g_strdup_printf ("%s %s", detector, src);
+  group = g_hash_table_lookup (self->by_key, key);
+  return group != NULL && g_ptr_array_find (self->groups, group, position);
+}
+
 void
 eg_alert_list_add (EgAlertList *self,
                    GPtrArray   *alerts)

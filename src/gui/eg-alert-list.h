@@ -19,6 +19,11 @@ void           eg_alert_list_add            (EgAlertList  *self,
                                              GPtrArray    *alerts);
 void           eg_alert_list_clear          (EgAlertList  *self);
 guint          eg_alert_list_get_n_alerts   (EgAlertList  *self);
+/* The position of the group of detector and source address src. */
+gboolean       eg_alert_list_find_group     (EgAlertList  *self,
+                                             const char   *detector,
+                                             const char   *src,
+                                             guint        *position);
 /* The alerts whose evidence names uid (borrowed), or NULL. */
 GPtrArray     *eg_alert_list_lookup_uid     (EgAlertList  *self,
                                              const char   *uid);

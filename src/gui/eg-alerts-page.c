@@ -18,6 +18,7 @@ struct _EgAlertsPage
   AdwPreferencesGroup *detail_group;
   GtkListBox          *alert_list;
   GtkButton           *evidence_button;
+  GtkButton           *timeline_button;
 
   EgAlertList         *alerts;
   EgAlertGroup        *selected;
@@ -121,6 +122,15 @@ show_group (EgAlertsPage *self,
   adw_preferences_group_set_title (self->detail_group, title);
   adw_preferences_group_set_description (self->detail_group, description);
   gtk_widget_set_sensitive (GTK_WIDGET (self->evidence_button), uids[0] != NULL);
+  {
+    char src[EG_ADDR_STRLEN];
+
+    /* The target first: the action takes an address, never nothing. */
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->timeline_button), "s",
+                                      eg_addr_to_string (eg_alert_group_get_src (group), src));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->timeline_button),
+                                    "win.show-host-timeline");
+  }
 
   /* Newest first: what the operator reads next is what just happened. */
   for (guint i = n; i > 0; i--)
@@ -237,6 +247,18 @@ eg_alerts_page_select (EgAlertsPage *self,
     gtk_list_box_select_row (self->group_list, row);
 }
 
+gboolean
+eg_alerts_page_activate_timeline (EgAlertsPage *self)
+{
+  g_return_val_if_fail (EG_IS_ALERTS_PAGE (self), FALSE);
+
+  if (self->selected == NULL)
+    return FALSE;
+  /* "clicked" at once: "activate" waits for the press animation. */
+  g_signal_emit_by_name (self->timeline_button, "clicked");
+  return TRUE;
+}
+
 EgAlertGroup *
 eg_alerts_page_get_selected (EgAlertsPage *self)
 {
@@ -283,6 +305,7 @@ eg_alerts_page_class_init (EgAlertsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgAlertsPage, detail_group);
   gtk_widget_class_bind_template_child (widget_class, EgAlertsPage, alert_list);
   gtk_widget_class_bind_template_child (widget_class, EgAlertsPage, evidence_button);
+  gtk_widget_class_bind_template_child (widget_class, EgAlertsPage, timeline_button);
   gtk_widget_class_bind_template_callback (widget_class, on_group_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_evidence_clicked_cb);
 }

@@ -20,5 +20,8 @@ void          eg_alerts_page_select       (EgAlertsPage *self,
 EgAlertGroup *eg_alerts_page_get_selected (EgAlertsPage *self);
 /* What "Show Evidence Flows" does: emits "show-evidence" for the selection. */
 void          eg_alerts_page_show_evidence (EgAlertsPage *self);
+/* Clicks "Source Timeline" (win.show-host-timeline with the selected
+ * group's source); FALSE when nothing is selected. */
+gboolean      eg_alerts_page_activate_timeline (EgAlertsPage *self);
 
 G_END_DECLS

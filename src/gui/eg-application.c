@@ -117,6 +117,7 @@ static const struct {
   { "app.preferences", { "<Control>comma", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
   { "win.open", { "<Control>o", NULL } },
+  { "win.export", { "<Control>e", NULL } },
   { "win.start-capture", { "<Control>r", NULL } },
   { "win.stop", { "<Control>period", NULL } },
   { "win.find", { "<Control>f", NULL } },

@@ -9,7 +9,9 @@
 G_BEGIN_DECLS
 
 /* FALSE with EG_ERROR_PERMISSION and a sentence on how to fix it when this
- * user may not open iface for capture. */
+ * user may not open iface for capture and no edgeguard-helper is there to
+ * capture for it. (The helper's own refusal, e.g. when it lacks the
+ * capability, arrives later as the engine's warning.) */
 gboolean   eg_capture_check_permission   (const char   *iface,
                                           GError      **error);
 

@@ -30,6 +30,11 @@ void          eg_flow_list_update        (EgFlowList   *self,
                                           const EgFlow *flows,
                                           guint         n_flows);
 void          eg_flow_list_clear         (EgFlowList   *self);
+/* Holds exactly flows from now on (a new page of stored flows), in one
+ * change that lets views keep their row widgets. */
+void          eg_flow_list_replace_all   (EgFlowList   *self,
+                                          const EgFlow *flows,
+                                          guint         n_flows);
 /* Any sorter comparing EgFlowRow items, such as a GtkColumnView's. */
 void          eg_flow_list_set_sorter    (EgFlowList   *self,
                                           GtkSorter    *sorter);
@@ -49,6 +54,10 @@ const EgFlow *eg_flow_list_get_flow      (EgFlowList   *self,
                                           guint         position);
 const EgFlow *eg_flow_list_lookup        (EgFlowList   *self,
                                           const char   *uid);
+/* The first and last ts of every flow held, shown or not; FALSE when empty. */
+gboolean      eg_flow_list_get_time_span (EgFlowList  *self,
+                                          double      *first,
+                                          double      *last);
 /* Calls func for every stored flow, shown or not, in arrival order. */
 void          eg_flow_list_foreach       (EgFlowList   *self,
                                           void        (*func) (const EgFlow *flow,

@@ -18,6 +18,9 @@ EgFlowRow    *eg_flow_row_new          (const EgFlow *flow);
 EgFlowRow    *eg_flow_row_new_probe    (void);
 void          eg_flow_row_set_borrowed (EgFlowRow    *row,
                                         const EgFlow *flow);
+/* Copies flow in and notifies "flow": a view bound to the row shows it. */
+void          eg_flow_row_set_flow     (EgFlowRow    *row,
+                                        const EgFlow *flow);
 const EgFlow *eg_flow_row_get_flow     (EgFlowRow    *row);
 
 G_END_DECLS

@@ -143,24 +143,29 @@ on_column_view_activate_cb (GtkColumnView *view,
   gtk_toggle_button_set_active (self->details_button, TRUE);
 }
 
-/* A right click acts on the row under the pointer and the selection. */
+/* A right click acts on the row under the pointer and the selection. One
+ * gesture on the table, not one per cell: a first fill builds thousands of
+ * cells, and a controller each made that a third slower. */
 static void
-on_cell_pressed_cb (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    GtkListItem     *item)
+on_table_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     EgFlowsPage     *self)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  EgFlowsPage *self = EG_FLOWS_PAGE (gtk_widget_get_ancestor (cell, EG_TYPE_FLOWS_PAGE));
-  guint position = gtk_list_item_get_position (item);
+  GtkWidget *table = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *picked = gtk_widget_pick (table, x, y, GTK_PICK_DEFAULT);
+  GtkListItem *item = NULL;
+  guint position;
   double px, py;
 
-  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+  for (; picked != NULL && picked != table && item == NULL; picked = gtk_widget_get_parent (picked))
+    item = g_object_get_data (G_OBJECT (picked), "eg-list-item");
+  if (item == NULL || (position = gtk_list_item_get_position (item)) == GTK_INVALID_LIST_POSITION)
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  if (!gtk_widget_translate_coordinates (cell, GTK_WIDGET (self), x, y, &px, &py))
+  if (!gtk_widget_translate_coordinates (table, GTK_WIDGET (self), x, y, &px, &py))
     return;
   gtk_popover_set_pointing_to (GTK_POPOVER (self->flow_popover),
                                &(GdkRectangle) { (int) px, (int) py, 1, 1 });
@@ -176,27 +181,21 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
 {
   EgFlowField field = GPOINTER_TO_UINT (user_data);
   GtkWidget *cell = gtk_inscription_new (NULL);
-  GtkGesture *right_click;
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (eg_flow_field_is_numeric (field))
     gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
-  right_click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (right_click, "pressed", G_CALLBACK (on_cell_pressed_cb), item);
-  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (right_click));
+  /* For the table's right click: the row this cell is in. */
+  g_object_set_data (G_OBJECT (cell), "eg-list-item", item);
   gtk_list_item_set_child (item, cell);
 }
 
 static void
-on_cell_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
+render_cell (GtkWidget    *cell,
+             EgFlowField   field,
+             const EgFlow *flow)
 {
-  EgFlowField field = GPOINTER_TO_UINT (user_data);
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  const EgFlow *flow = eg_flow_row_get_flow (gtk_list_item_get_item (item));
   g_autofree char *text = eg_flow_field_format (field, flow);
   const char *style = NULL;
 
@@ -208,6 +207,42 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
   else if (field == EG_FLOW_FIELD_TS || field == EG_FLOW_FIELD_UID)
     style = "numeric";
   gtk_widget_set_css_classes (cell, (const char *[]) { style, NULL });
+}
+
+/* The row took a new record (a new History page) and kept its widget. */
+static void
+on_row_flow_changed_cb (EgFlowRow  *row,
+                        GParamSpec *pspec,
+                        GtkWidget  *cell)
+{
+  render_cell (cell, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "eg-field")),
+               eg_flow_row_get_flow (row));
+}
+
+static void
+on_cell_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  EgFlowField field = GPOINTER_TO_UINT (user_data);
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  EgFlowRow *row = gtk_list_item_get_item (item);
+
+  render_cell (cell, field, eg_flow_row_get_flow (row));
+  g_object_set_data (G_OBJECT (cell), "eg-field", user_data);
+  g_signal_connect_object (row, "notify::flow", G_CALLBACK (on_row_flow_changed_cb), cell, 0);
+}
+
+static void
+on_cell_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  EgFlowRow *row = gtk_list_item_get_item (item);
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, on_row_flow_changed_cb,
+                                          gtk_list_item_get_child (item));
 }
 
 static gboolean
@@ -268,6 +303,7 @@ add_columns (EgFlowsPage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup_cb), GUINT_TO_POINTER (f));
       g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind_cb), GUINT_TO_POINTER (f));
+      g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind_cb), GUINT_TO_POINTER (f));
       column = gtk_column_view_column_new (eg_flow_field_get_title (f), g_object_ref (factory));
       g_object_set_data (G_OBJECT (column), "eg-field-id", (gpointer) id);
       gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
@@ -429,6 +465,64 @@ eg_flows_page_show_all (EgFlowsPage *self)
   gtk_revealer_set_reveal_child (self->evidence_revealer, FALSE);
   update_match (self);
   update_count (self);
+}
+
+void
+eg_flows_page_set_sources (EgFlowsPage *self,
+                           EgStore     *store,
+                           EgExplainer *explainer)
+{
+  g_return_if_fail (EG_IS_FLOWS_PAGE (self));
+  eg_flow_detail_set_sources (self->detail, store, explainer);
+}
+
+GListModel *
+eg_flows_page_get_model (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->flows);
+}
+
+GtkColumnView *
+eg_flows_page_get_table (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->column_view;
+}
+
+GtkPopover *
+eg_flows_page_get_context_menu (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return GTK_POPOVER (self->flow_popover);
+}
+
+GtkAdjustment *
+eg_flows_page_get_vadjustment (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+}
+
+EgFlowDetail *
+eg_flows_page_get_detail (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->detail;
+}
+
+const char *
+eg_flows_page_get_filter_text (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), NULL);
+  return self->filter != NULL ? eg_flow_filter_get_text (self->filter) : "";
+}
+
+gboolean
+eg_flows_page_get_restricted (EgFlowsPage *self)
+{
+  g_return_val_if_fail (EG_IS_FLOWS_PAGE (self), FALSE);
+  return self->uids != NULL;
 }
 
 GtkSelectionModel *
@@ -606,6 +700,8 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
 static void
 eg_flows_page_init (EgFlowsPage *self)
 {
+  GtkGesture *right_click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
@@ -615,4 +711,8 @@ eg_flows_page_init (EgFlowsPage *self)
   g_object_bind_property (self, "paused", self->pause_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   add_columns (self);
+  right_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (right_click, "pressed", G_CALLBACK (on_table_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (right_click));
 }

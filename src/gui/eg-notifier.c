@@ -16,6 +16,8 @@ struct _EgNotifier
   GPtrArray    *waiting;       /* EgAlert * copies */
   guint         n_shown;
   NotifyNotification *current;
+  char         *action_name;   /* what a click on current does */
+  GVariant     *action_target;
 };
 
 enum {
@@ -34,15 +36,23 @@ on_notification_clicked_cb (NotifyNotification *notification,
 {
   EgNotifier *self = user_data;
 
-  g_signal_emit (self, signals[SIGNAL_CLICKED], 0);
+  g_signal_emit (self, signals[SIGNAL_CLICKED], 0, self->action_name, self->action_target);
 }
 
+/* target: floating or NULL. */
 static void
 show (EgNotifier *self,
       const char *summary,
-      const char *body)
+      const char *body,
+      const char *action_name,
+      GVariant   *target)
 {
   g_autoptr(GError) error = NULL;
+
+  g_free (self->action_name);
+  self->action_name = g_strdup (action_name);
+  g_clear_pointer (&self->action_target, g_variant_unref);
+  self->action_target = target != NULL ? g_variant_ref_sink (target) : NULL;
 
   self->last_shown = g_get_monotonic_time ();
   self->n_shown++;
@@ -74,7 +84,9 @@ show_one (EgNotifier    *self,
   char src[EG_ADDR_STRLEN];
 
   summary = g_strdup_printf (_("%s from %s"), alert->detector, eg_addr_to_string (&alert->src, src));
-  show (self, summary, alert->description != NULL ? alert->description : "");
+  /* A click opens this alert's group. */
+  show (self, summary, alert->description != NULL ? alert->description : "",
+        "win.show-alert", g_variant_new ("(ss)", alert->detector, src));
 }
 
 static gboolean
@@ -106,7 +118,7 @@ show_digest_cb (gpointer user_data)
     }
   if (n > 3)
     g_string_append_printf (body, "\n%s", _("…and more on the Alerts page."));
-  show (self, summary, body->str);
+  show (self, summary, body->str, "win.show-page", g_variant_new_string ("alerts"));
   g_ptr_array_set_size (self->waiting, 0);
   return G_SOURCE_REMOVE;
 }
@@ -156,6 +168,27 @@ eg_notifier_add_alerts (EgNotifier *self,
     self->digest_id = g_timeout_add ((next - now) / 1000, show_digest_cb, self);
 }
 
+const char *
+eg_notifier_get_action (EgNotifier  *self,
+                        GVariant   **target)
+{
+  g_return_val_if_fail (EG_IS_NOTIFIER (self), NULL);
+  if (target != NULL)
+    *target = self->action_target;
+  return self->action_name;
+}
+
+guint
+eg_notifier_get_notification_id (EgNotifier *self)
+{
+  int id = 0;
+
+  g_return_val_if_fail (EG_IS_NOTIFIER (self), 0);
+  if (self->current != NULL)
+    g_object_get (self->current, "id", &id, NULL);
+  return MAX (id, 0);
+}
+
 guint
 eg_notifier_get_n_shown (EgNotifier *self)
 {
@@ -188,6 +221,8 @@ eg_notifier_finalize (GObject *object)
   EgNotifier *self = EG_NOTIFIER (object);
 
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  g_free (self->action_name);
+  g_clear_pointer (&self->action_target, g_variant_unref);
   G_OBJECT_CLASS (eg_notifier_parent_class)->finalize (object);
 }
 
@@ -199,10 +234,11 @@ eg_notifier_class_init (EgNotifierClass *klass)
   object_class->dispose = eg_notifier_dispose;
   object_class->finalize = eg_notifier_finalize;
 
-  /* The operator clicked a notification: show the alerts. */
+  /* (action_name, target): the operator clicked a notification; the
+   * window activates the action it carries. */
   signals[SIGNAL_CLICKED] =
     g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
 }
 
 static void

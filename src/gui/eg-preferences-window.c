@@ -23,6 +23,8 @@ struct _EgPreferencesWindow
   GtkSpinButton  *long_connection_spin;
   AdwEntryRow    *threat_intel_row;
   GtkSwitch      *notify_switch;
+  AdwPreferencesGroup *detectors_group;
+  GHashTable     *detector_switches;  /* detector name → GtkSwitch (borrowed) */
   AdwEntryRow    *database_row;
   GtkSpinButton  *retention_spin;
   AdwEntryRow    *servers_row;
@@ -133,6 +135,93 @@ bind_combo (EgPreferencesWindow *self,
                                 nick_to_index, index_to_nick, (gpointer) nicks, NULL);
 }
 
+/* The public detector names (eg-detectors.h); the core has no list. */
+static const struct {
+  const char *name;
+  const char *title;
+} detectors[] = {
+  { "port-scan-horizontal", N_("Horizontal port scans") },
+  { "port-scan-vertical", N_("Vertical port scans") },
+  { "icmp-sweep", N_("ICMP sweeps") },
+  { "arp-scan", N_("ARP scans") },
+  { "ssh-bruteforce", N_("SSH password guessing") },
+  { "ssh-success", N_("SSH logins after guessing") },
+  { "rejected-connections", N_("Rejected connections") },
+  { "long-connection", N_("Long connections") },
+  { "large-upload", N_("Large uploads") },
+  { "unknown-port", N_("Unknown ports") },
+  { "beaconing", N_("Beaconing") },
+  { "threat-intel", N_("Threat intelligence matches") },
+  { "ml-flow", N_("Model verdicts") },
+};
+
+static void
+sync_detector_switches (EgPreferencesWindow *self)
+{
+  g_auto(GStrv) muted = g_settings_get_strv (self->settings, "notify-muted-detectors");
+  GHashTableIter iter;
+  gpointer name, sw;
+
+  g_hash_table_iter_init (&iter, self->detector_switches);
+  while (g_hash_table_iter_next (&iter, &name, &sw))
+    gtk_switch_set_active (sw, !g_strv_contains ((const char * const *) muted, name));
+}
+
+static void
+on_detector_switch_cb (GtkSwitch           *sw,
+                       GParamSpec          *pspec,
+                       EgPreferencesWindow *self)
+{
+  g_auto(GStrv) muted = g_settings_get_strv (self->settings, "notify-muted-detectors");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  const char *name = g_object_get_data (G_OBJECT (sw), "eg-detector");
+  gboolean was_muted = g_strv_contains ((const char * const *) muted, name);
+
+  if (was_muted == !gtk_switch_get_active (sw))
+    return;
+  /* Muted names the console does not know stay muted. */
+  for (guint i = 0; muted[i] != NULL; i++)
+    if (!g_str_equal (muted[i], name))
+      g_strv_builder_add (builder, muted[i]);
+  if (!gtk_switch_get_active (sw))
+    g_strv_builder_add (builder, name);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "notify-muted-detectors", (const char * const *) updated);
+}
+
+static void
+add_detector_rows (EgPreferencesWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (detectors); i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *sw = gtk_switch_new ();
+
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      g_object_set_data (G_OBJECT (sw), "eg-detector", (gpointer) detectors[i].name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(detectors[i].title));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detectors[i].name);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      adw_preferences_group_add (self->detectors_group, row);
+      g_hash_table_insert (self->detector_switches, (gpointer) detectors[i].name, sw);
+      /* Set from the settings, the switch changes nothing (see the callback). */
+      g_signal_connect (sw, "notify::active", G_CALLBACK (on_detector_switch_cb), self);
+    }
+  sync_detector_switches (self);
+  g_signal_connect_object (self->settings, "changed::notify-muted-detectors",
+                           G_CALLBACK (sync_detector_switches), self, G_CONNECT_SWAPPED);
+}
+
+GtkSwitch *
+eg_preferences_window_get_detector_switch (EgPreferencesWindow *self,
+                                           const char          *detector)
+{
+  g_return_val_if_fail (EG_IS_PREFERENCES_WINDOW (self), NULL);
+  return g_hash_table_lookup (self->detector_switches, detector);
+}
+
 static void
 eg_preferences_window_constructed (GObject *object)
 {
@@ -161,6 +250,7 @@ eg_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "kafka-ssl-ca-location", self->ca_row, "text", G_SETTINGS_BIND_DEFAULT);
   bind_combo (self, self->security_row, "kafka-security-protocol", security_protocols);
   bind_combo (self, self->mechanism_row, "kafka-sasl-mechanism", sasl_mechanisms);
+  add_detector_rows (self);
 }
 
 static void
@@ -168,7 +258,10 @@ eg_preferences_window_dispose (GObject *object)
 {
   EgPreferencesWindow *self = EG_PREFERENCES_WINDOW (object);
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_PREFERENCES_WINDOW);
+  g_clear_pointer (&self->detector_switches, g_hash_table_unref);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (eg_preferences_window_parent_class)->dispose (object);
 }
@@ -201,6 +294,7 @@ eg_preferences_window_class_init (EgPreferencesWindowClass *klass)
   BIND (long_connection_spin);
   BIND (threat_intel_row);
   BIND (notify_switch);
+  BIND (detectors_group);
   BIND (database_row);
   BIND (retention_spin);
   BIND (servers_row);
@@ -216,6 +310,7 @@ static void
 eg_preferences_window_init (EgPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->detector_switches = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 EgPreferencesWindow *

@@ -12,5 +12,8 @@ G_DECLARE_FINAL_TYPE (EgPreferencesWindow, eg_preferences_window, EG, PREFERENCE
                       AdwPreferencesWindow)
 
 EgPreferencesWindow *eg_preferences_window_new (GSettings *settings);
+/* The "Notify For" switch of a detector ("port-scan-horizontal"), or NULL. */
+GtkSwitch           *eg_preferences_window_get_detector_switch (EgPreferencesWindow *self,
+                                                                const char          *detector);
 
 G_END_DECLS

@@ -14,5 +14,12 @@ void        eg_window_receive_alerts (EgWindow  *self,
 EgNotifier *eg_window_get_notifier   (EgWindow  *self);
 /* NULL when the database could not be opened. */
 EgStore    *eg_window_get_store      (EgWindow  *self);
+/* TRUE while an export runs; *n_exported: flows the last one wrote. */
+gboolean    eg_window_get_exporting  (EgWindow  *self,
+                                      guint64   *n_exported);
+/* Takes every toast away (before a screenshot). */
+void        eg_window_dismiss_toasts (EgWindow  *self);
+/* The name of the page shown: "flows", "alerts", "timeline", ... */
+const char *eg_window_get_visible_page (EgWindow *self);
 
 G_END_DECLS

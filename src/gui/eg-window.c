@@ -12,8 +12,12 @@
 #include "eg-charts-page.h"
 #include "eg-dataset-page.h"
 #include "eg-engine.h"
+#include "eg-error.h"
+#include "eg-explainer.h"
+#include "eg-export.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
+#include "eg-host-timeline.h"
 #include "eg-notifier.h"
 #include "eg-settings-config.h"
 #include "eg-store.h"
@@ -36,6 +40,7 @@ struct _EgWindow
   EgDatasetPage       *dataset_page;
   EgChartsPage        *charts_page;
   EgHistoryPage       *history_page;
+  EgHostTimeline      *host_timeline;
   GtkLabel            *state_label;
   GtkLabel            *status_label;
   GtkProgressBar      *progress_bar;
@@ -47,6 +52,7 @@ struct _EgWindow
   EgNotifier          *notifier;
   EgEngine            *engine;
   EgStore             *store;         /* NULL when the database cannot open */
+  EgExplainer         *explainer;     /* NULL when the settings are not valid */
   GQueue               undo_uids;     /* GStrv of each labeling, newest last */
   GCancellable        *cancellable;
   gint64               last_counts_refresh;
@@ -54,7 +60,14 @@ struct _EgWindow
   gboolean             live;
   gboolean             running;
   gboolean             filter_valid;
+  GArray              *incoming;      /* EgFlow waiting for the table */
+  guint                drain_id;
+  gboolean             finish_pending; /* the input ended; incoming drains */
+  GError              *finish_error;
+  gboolean             exporting;
+  guint64              n_exported;
   AdwToast            *warning_toast;
+  GPtrArray           *toasts;        /* AdwToast * shown, not owned */
   guint                n_warnings;
 };
 
@@ -121,13 +134,42 @@ show_error (EgWindow   *self,
 }
 
 static void
+on_toast_dismissed_cb (AdwToast *toast,
+                       EgWindow *self)
+{
+  g_ptr_array_remove_fast (self->toasts, toast);
+}
+
+/* Toasts shown are tracked, so they can all be dismissed at once. */
+static void
+add_toast (EgWindow *self,
+           AdwToast *toast)
+{
+  g_ptr_array_add (self->toasts, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 show_toast (EgWindow   *self,
             const char *title)
 {
   g_autofree char *escaped = g_markup_escape_text (title, -1);
-  AdwToast *toast = adw_toast_new (escaped);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, adw_toast_new (escaped));
+}
+
+void
+eg_window_dismiss_toasts (EgWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = NULL;
+
+  g_return_if_fail (EG_IS_WINDOW (self));
+
+  toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (toasts, g_object_unref);
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (toasts->pdata[i]);
 }
 
 /* Status line */
@@ -160,6 +202,10 @@ update_status (EgWindow *self)
   active = format_count (stats.active_flows);
   drops = format_count (stats.capture_drops + stats.queue_drops);
   evictions = format_count (stats.evictions);
+  /* The engine's stats leave model_version 0; the explainer loads the
+   * model the engine scores with. */
+  if (stats.model_version == 0 && self->explainer != NULL)
+    stats.model_version = eg_explainer_get_model_version (self->explainer);
   model = stats.model_version != 0 ? g_strdup_printf ("v%u", stats.model_version)
                                    : g_strdup (C_("model version", "none"));
   /* Translators: the status line at the bottom of the window. */
@@ -185,12 +231,71 @@ update_status (EgWindow *self)
 
 /* Engine */
 
+/* Flows go into the table a chunk per turn of the main loop, so a big
+ * batch (the flush at the end of a capture holds every flow still open)
+ * never keeps a frame from being drawn. */
+#define FLOWS_PER_TURN 5000
+/* Until the table has its first rows: GtkListView builds a widget for each
+ * of the first 200 rows, 15 cells each, so these come a few per turn. */
+#define FIRST_ROWS 256
+#define FIRST_ROWS_PER_TURN 8
+
+static guint
+flows_per_turn (EgWindow *self)
+{
+  /* Paused, flows wait in the list and build nothing. */
+  if (eg_flow_list_get_paused (self->flows) || eg_flow_list_get_n_flows (self->flows) >= FIRST_ROWS)
+    return FLOWS_PER_TURN;
+  return FIRST_ROWS_PER_TURN;
+}
+
+static void finish_input (EgWindow     *self,
+                          const GError *error);
+
+static gboolean
+drain_flows_cb (gpointer user_data)
+{
+  EgWindow *self = user_data;
+  guint n = MIN (self->incoming->len, flows_per_turn (self));
+
+  eg_flow_list_add (self->flows, (const EgFlow *) self->incoming->data, n);
+  g_array_remove_range (self->incoming, 0, n);
+  if (self->incoming->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->drain_id = 0;
+  if (self->finish_pending)
+    {
+      g_autoptr(GError) error = g_steal_pointer (&self->finish_error);
+
+      self->finish_pending = FALSE;
+      finish_input (self, error);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_engine_flows_cb (EgEngine *engine,
                     GArray   *flows,
                     EgWindow *self)
 {
-  eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
+  if (self->incoming->len == 0 && flows->len <= flows_per_turn (self))
+    {
+      eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
+      return;
+    }
+  g_array_append_vals (self->incoming, flows->data, flows->len);
+  /* Below the frame clock's priority: a frame comes between two chunks. */
+  if (self->drain_id == 0)
+    self->drain_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drain_flows_cb, self, NULL);
+}
+
+static void
+clear_incoming (EgWindow *self)
+{
+  g_array_set_size (self->incoming, 0);
+  g_clear_handle_id (&self->drain_id, g_source_remove);
+  self->finish_pending = FALSE;
+  g_clear_error (&self->finish_error);
 }
 
 void
@@ -282,19 +387,17 @@ on_engine_warning_cb (EgEngine   *engine,
       adw_toast_set_timeout (self->warning_toast, 8);
       g_signal_connect (self->warning_toast, "dismissed",
                         G_CALLBACK (on_warning_toast_dismissed_cb), self);
-      adw_toast_overlay_add_toast (self->toast_overlay, self->warning_toast);
+      add_toast (self, self->warning_toast);
     }
   else
     adw_toast_set_title (self->warning_toast, escaped);
 }
 
+/* The input ended and every flow it gave is in the table. */
 static void
-on_engine_finished_cb (EgEngine *engine,
-                       gpointer  error_ptr,
-                       EgWindow *self)
+finish_input (EgWindow     *self,
+              const GError *error)
 {
-  const GError *error = error_ptr;
-
   set_running (self, FALSE);
   eg_dataset_page_refresh (self->dataset_page);
   update_status (self);
@@ -317,8 +420,26 @@ on_engine_finished_cb (EgEngine *engine,
 }
 
 static void
+on_engine_finished_cb (EgEngine *engine,
+                       gpointer  error_ptr,
+                       EgWindow *self)
+{
+  const GError *error = error_ptr;
+
+  if (self->drain_id == 0)
+    {
+      finish_input (self, error);
+      return;
+    }
+  /* Running until the last chunk is in the table. */
+  self->finish_pending = TRUE;
+  self->finish_error = error != NULL ? g_error_copy (error) : NULL;
+}
+
+static void
 drop_engine (EgWindow *self)
 {
+  clear_incoming (self);
   if (self->engine == NULL)
     return;
   if (eg_engine_is_running (self->engine))
@@ -548,28 +669,61 @@ on_n_alerts_changed_cb (EgWindow *self)
 }
 
 static void
-on_notification_clicked_cb (EgWindow *self)
+on_notification_clicked_cb (EgWindow   *self,
+                            const char *action_name,
+                            GVariant   *target)
 {
+  gtk_widget_activate_action_variant (GTK_WIDGET (self), action_name, target);
+}
+
+/* (detector, source): the Alerts page with that group open. */
+static void
+show_alert_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  const char *detector, *src;
+  guint position;
+
+  g_variant_get (parameter, "(&s&s)", &detector, &src);
   adw_view_stack_set_visible_child_name (self->view_stack, "alerts");
+  if (eg_alert_list_find_group (self->alerts, detector, src, &position))
+    eg_alerts_page_select (self->alerts_page, position);
   gtk_window_present (GTK_WINDOW (self));
+}
+
+/* The page whose flows "the current view" means: History when it is
+ * shown, else the live Flows page. */
+static EgFlowsPage *
+current_flows_page (EgWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "history") == 0)
+    return eg_history_page_get_flows_page (self->history_page);
+  return self->flows_page;
 }
 
 /* Labeling: the store does it in its writer thread; the table shows the
  * labels the store then holds. */
 
 typedef struct {
-  EgStore *store;
-  GStrv    uids;
-  char    *label;      /* NULL with undo */
-  gboolean undo;
-  guint64  n_changed;
-  GArray  *stored;     /* EgFlow: the flows as stored afterwards */
+  EgStore      *store;
+  GStrv         uids;       /* the flows to label, or those shown to refresh */
+  char         *label;      /* NULL with undo */
+  gboolean      undo;
+  gboolean      by_filter;  /* every stored flow of filter, from and to */
+  EgFlowFilter *filter;     /* NULL: all of them */
+  double        from;
+  double        to;
+  guint64       n_changed;
+  GArray       *stored;     /* EgFlow: the flows as stored afterwards */
 } LabelJob;
 
 static void
 label_job_free (LabelJob *job)
 {
   eg_store_unref (job->store);
+  g_clear_pointer (&job->filter, eg_flow_filter_free);
   g_strfreev (job->uids);
   g_free (job->label);
   g_clear_pointer (&job->stored, g_array_unref);
@@ -588,6 +742,10 @@ label_thread (GTask        *task,
 
   if (job->undo)
     ok = eg_store_undo (job->store, g_get_user_name (), &job->n_changed, &error);
+  else if (job->by_filter)
+    ok = eg_store_relabel_filter (job->store, job->filter, job->from, job->to, job->label, NULL,
+                                  EG_LABEL_SOURCE_OPERATOR, g_get_user_name (),
+                                  &job->n_changed, &error);
   else
     ok = eg_store_relabel_uids (job->store, (const char * const *) job->uids, job->label, NULL,
                                 EG_LABEL_SOURCE_OPERATOR, g_get_user_name (),
@@ -609,6 +767,29 @@ label_thread (GTask        *task,
 }
 
 static void
+update_labels (EgFlowList   *list,
+               const GArray *stored_flows)
+{
+  g_autoptr(GArray) updates = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), stored_flows->len);
+
+  for (guint i = 0; i < stored_flows->len; i++)
+    {
+      const EgFlow *stored = &g_array_index (stored_flows, EgFlow, i);
+      const EgFlow *shown = eg_flow_list_lookup (list, stored->uid);
+      EgFlow flow;
+
+      if (shown == NULL)
+        continue;
+      flow = *shown;
+      flow.label = stored->label;
+      flow.detailed_label = stored->detailed_label;
+      flow.label_source = stored->label_source;
+      g_array_append_val (updates, flow);
+    }
+  eg_flow_list_update (list, (const EgFlow *) updates->data, updates->len);
+}
+
+static void
 on_labeled_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -616,7 +797,6 @@ on_labeled_cb (GObject      *source,
   EgWindow *self = user_data;
   LabelJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) updates = NULL;
   g_autofree char *title = NULL;
   AdwToast *toast;
 
@@ -628,23 +808,9 @@ on_labeled_cb (GObject      *source,
       return;
     }
 
-  /* Only the labels change in the table: the rest stays as captured. */
-  updates = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), job->stored->len);
-  for (guint i = 0; i < job->stored->len; i++)
-    {
-      const EgFlow *stored = &g_array_index (job->stored, EgFlow, i);
-      const EgFlow *shown = eg_flow_list_lookup (self->flows, stored->uid);
-      EgFlow flow;
-
-      if (shown == NULL)
-        continue;
-      flow = *shown;
-      flow.label = stored->label;
-      flow.detailed_label = stored->detailed_label;
-      flow.label_source = stored->label_source;
-      g_array_append_val (updates, flow);
-    }
-  eg_flow_list_update (self->flows, (const EgFlow *) updates->data, updates->len);
+  /* Only the labels change in the tables: the rest stays as captured. */
+  update_labels (self->flows, job->stored);
+  update_labels (eg_history_page_get_flow_list (self->history_page), job->stored);
   eg_dataset_page_refresh (self->dataset_page);
 
   if (job->undo)
@@ -664,17 +830,16 @@ on_labeled_cb (GObject      *source,
       adw_toast_set_button_label (toast, _("_Undo"));
       adw_toast_set_action_name (toast, "win.undo");
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  !g_queue_is_empty (&self->undo_uids));
 }
 
-static void
-run_label_job (EgWindow   *self,
+static LabelJob *
+new_label_job (EgWindow   *self,
                GStrv       uids,
                const char *label)
 {
-  g_autoptr(GTask) task = NULL;
   LabelJob *job;
 
   if (self->store == NULL)
@@ -682,23 +847,44 @@ run_label_job (EgWindow   *self,
       show_error (self, _("Cannot label without a database"),
                   _("The database could not be opened: see the Dataset page."));
       g_strfreev (uids);
-      return;
-    }
-  if (uids == NULL || uids[0] == NULL)
-    {
-      g_strfreev (uids);
-      return;
+      return NULL;
     }
   job = g_new0 (LabelJob, 1);
   job->store = eg_store_ref (self->store);
   job->uids = uids;
   job->label = g_strdup (label);
   job->undo = label == NULL;
+  return job;
+}
+
+static void
+start_label_job (EgWindow *self,
+                 LabelJob *job)
+{
+  g_autoptr(GTask) task = NULL;
+
   task = g_task_new (NULL, self->cancellable, on_labeled_cb, self);
   g_task_set_task_data (task, job, (GDestroyNotify) label_job_free);
   g_task_run_in_thread (task, label_thread);
 }
 
+static void
+run_label_job (EgWindow   *self,
+               GStrv       uids,
+               const char *label)
+{
+  LabelJob *job;
+
+  if (uids == NULL || uids[0] == NULL)
+    {
+      g_strfreev (uids);
+      return;
+    }
+  if ((job = new_label_job (self, uids, label)) != NULL)
+    start_label_job (self, job);
+}
+
+/* The selection of the page shown (History's on the History page). */
 static void
 label_action (GtkWidget  *widget,
               const char *action_name,
@@ -706,22 +892,71 @@ label_action (GtkWidget  *widget,
 {
   EgWindow *self = EG_WINDOW (widget);
 
-  run_label_job (self, eg_flows_page_dup_selected_uids (self->flows_page),
+  run_label_job (self, eg_flows_page_dup_selected_uids (current_flows_page (self)),
                  g_variant_get_string (parameter, NULL));
 }
 
+static GStrv
+dup_shown_uids (EgFlowsPage *page)
+{
+  EgFlowList *list = EG_FLOW_LIST (eg_flows_page_get_model (page));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  GStrv uids = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    uids[i] = g_strdup (eg_flow_list_get_flow (list, i)->uid);
+  return uids;
+}
+
+/* Everything the filter matches, in the store: the flows that scrolled
+ * off the table are labeled too. On the Flows page that is this session's
+ * time span; on the History page the range it loaded. An alert's evidence
+ * is a list of flows, labeled as such. */
 static void
 label_shown_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   EgWindow *self = EG_WINDOW (widget);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->flows));
-  GStrv uids = g_new0 (char *, n + 1);
+  EgFlowsPage *page = current_flows_page (self);
+  const char *label = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *page_filter = eg_flows_page_get_filter_text (page);
+  const char *range_filter = "";
+  double from = 0, to = 0;
+  LabelJob *job;
 
-  for (guint i = 0; i < n; i++)
-    uids[i] = g_strdup (eg_flow_list_get_flow (self->flows, i)->uid);
-  run_label_job (self, uids, g_variant_get_string (parameter, NULL));
+  if (eg_flows_page_get_restricted (page))
+    {
+      run_label_job (self, dup_shown_uids (page), label);
+      return;
+    }
+  if (page == self->flows_page)
+    {
+      if (!eg_flow_list_get_time_span (self->flows, &from, &to))
+        return;
+      to += 1e-6;  /* to is exclusive */
+    }
+  else if (!eg_history_page_get_loaded_query (self->history_page, &from, &to, &range_filter))
+    return;
+
+  if (range_filter[0] != '\0' && page_filter[0] != '\0')
+    text = g_strdup_printf ("(%s) and (%s)", range_filter, page_filter);
+  else
+    text = g_strdup (range_filter[0] != '\0' ? range_filter : page_filter);
+  if ((job = new_label_job (self, dup_shown_uids (page), label)) == NULL)
+    return;
+  job->by_filter = TRUE;
+  job->from = from;
+  job->to = to;
+  if (text[0] != '\0' && (job->filter = eg_flow_filter_parse (text, &error)) == NULL)
+    {
+      show_error (self, _("Could not label the flows"), error->message);
+      label_job_free (job);
+      return;
+    }
+  start_label_job (self, job);
 }
 
 static void
@@ -747,9 +982,14 @@ open_store (EgWindow *self)
     {
       path = eg_store_default_path (config);
       self->store = eg_store_open (path, &error);
+      self->explainer = eg_explainer_new (config);
+      g_signal_connect_object (self->explainer, "notify::model-version",
+                               G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
     }
   eg_dataset_page_set_store (self->dataset_page, self->store, error);
-  eg_history_page_set_store (self->history_page, self->store);
+  eg_history_page_set_sources (self->history_page, self->store, self->explainer);
+  eg_flows_page_set_sources (self->flows_page, self->store, self->explainer);
+  eg_host_timeline_set_sources (self->host_timeline, self->store, self->flows);
 }
 
 /* Actions */
@@ -862,6 +1102,224 @@ show_page_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* Export */
+
+typedef struct {
+  EgWindow *window;
+  char     *path;
+  char     *what;       /* what was exported, for people */
+} ExportDone;
+
+static void
+export_done_free (ExportDone *done)
+{
+  g_object_unref (done->window);
+  g_free (done->path);
+  g_free (done->what);
+  g_free (done);
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportDone *done = user_data;
+  EgWindow *self = done->window;
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+
+  self->exporting = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
+  if (!eg_export_finish (result, &n, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Could not export the flows"), error->message);
+    }
+  else
+    {
+      g_autofree char *name = g_path_get_basename (done->path);
+      g_autofree char *title = NULL;
+
+      self->n_exported = n;
+      /* Translators: "Exported 54 flows (the flows shown on the Flows page) to flows.csv". */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u flow (%s) to %s",
+                                            "Exported %u flows (%s) to %s", n),
+                               (guint) n, done->what, name);
+      show_toast (self, title);
+    }
+  export_done_free (done);
+}
+
+static char *
+describe_view (EgWindow *self)
+{
+  EgFlowsPage *page = current_flows_page (self);
+  const char *filter = eg_flows_page_get_filter_text (page);
+  guint n = g_list_model_get_n_items (eg_flows_page_get_model (page));
+  g_autofree char *what = NULL;
+
+  what = g_strdup_printf (page == self->flows_page
+                          ? g_dngettext (GETTEXT_PACKAGE, "the %u flow shown on the Flows page",
+                                         "the %u flows shown on the Flows page", n)
+                          : g_dngettext (GETTEXT_PACKAGE, "the %u flow shown on the History page",
+                                         "the %u flows shown on the History page", n), n);
+  if (filter[0] == '\0')
+    return g_steal_pointer (&what);
+  return g_strdup_printf (_("%s, matching “%s”"), what, filter);
+}
+
+static char *
+describe_range (EgWindow *self)
+{
+  g_autofree char *query = eg_history_page_describe_query (self->history_page);
+
+  /* Translators: the History page's query: "from … to now, matching …". */
+  return g_strdup_printf (_("the stored flows %s"), query);
+}
+
+/* scope: "view" (the rows the page shows, in its order) or "range" (the
+ * stored flows of the History page's range and filter). */
+static gboolean
+export_to (EgWindow    *self,
+           const char  *path,
+           const char  *format_name,
+           const char  *scope,
+           GError     **error)
+{
+  EgFlowFormat format;
+  ExportDone *done;
+
+  if (!eg_flow_format_from_string (format_name, &format))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT, _("“%s” is not an export format"), format_name);
+      return FALSE;
+    }
+  if (g_strcmp0 (scope, "range") == 0)
+    {
+      g_autoptr(EgFlowFilter) filter = NULL;
+      double from, to;
+
+      if (self->store == NULL)
+        {
+          g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                       _("No database is open: see the Dataset page."));
+          return FALSE;
+        }
+      if (!eg_history_page_get_query (self->history_page, &from, &to, &filter, error))
+        return FALSE;
+      done = g_new0 (ExportDone, 1);
+      done->what = describe_range (self);
+      done->window = g_object_ref (self);
+      done->path = g_strdup (path);
+      eg_export_stored_async (self->store, g_steal_pointer (&filter), from, to, path, format,
+                              self->cancellable, on_exported_cb, done);
+    }
+  else
+    {
+      GListModel *model = eg_flows_page_get_model (current_flows_page (self));
+      EgFlowList *list = EG_FLOW_LIST (model);
+      guint n = g_list_model_get_n_items (model);
+      GArray *flows = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), n);
+
+      /* A copy: the live rows move on while the file is written. */
+      for (guint i = 0; i < n; i++)
+        g_array_append_vals (flows, eg_flow_list_get_flow (list, i), 1);
+      done = g_new0 (ExportDone, 1);
+      done->what = describe_view (self);
+      done->window = g_object_ref (self);
+      done->path = g_strdup (path);
+      eg_export_flows_async (flows, path, format, self->cancellable, on_exported_cb, done);
+    }
+  self->exporting = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  return TRUE;
+}
+
+static void
+export_to_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *path, *format, *scope;
+
+  g_variant_get (parameter, "(&s&s&s)", &path, &format, &scope);
+  if (!export_to (self, path, format, scope, &error))
+    show_error (self, _("Could not export the flows"), error->message);
+}
+
+static void
+on_export_response_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       EgWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
+      const char *scope = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "scope");
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        show_error (self, _("Could not export the flows"),
+                    _("Choose a folder on this computer."));
+      else if (!export_to (self, path, format != NULL ? format : "csv",
+                           scope != NULL ? scope : "view", &error))
+        show_error (self, _("Could not export the flows"), error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autofree char *view = describe_view (self);
+  g_autofree char *range = describe_range (self);
+  g_autofree char *view_label = g_strdup_printf (_("Export %s"), view);
+  g_autofree char *range_label = g_strdup_printf (_("Export %s"), range);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M");
+  g_autofree char *name = g_strdup_printf ("edgeguard-flows-%s.csv", stamp);
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Export Flows"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "scope", _("What"),
+                               (const char *[]) { "view", "range", NULL },
+                               (const char *[]) { view_label, range_label, NULL });
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "scope", "view");
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "format", _("Format"),
+                               (const char *[]) { "csv", "json", "zeek", NULL },
+                               (const char *[]) { _("CSV"), _("JSON lines (Zeek field names)"),
+                                                  _("Labeled Zeek TSV (conn.log with label columns)"),
+                                                  NULL });
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "format", "csv");
+  g_signal_connect (native, "response", G_CALLBACK (on_export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+show_host_timeline_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  EgWindow *self = EG_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "timeline");
+  if (!eg_host_timeline_show (self->host_timeline, g_variant_get_string (parameter, NULL), &error))
+    show_toast (self, error->message);
+}
+
 /* GObject */
 
 EgWindow *
@@ -904,6 +1362,23 @@ eg_window_get_page (EgWindow   *self,
 {
   g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
   return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
+
+const char *
+eg_window_get_visible_page (EgWindow *self)
+{
+  g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+gboolean
+eg_window_get_exporting (EgWindow *self,
+                         guint64  *n_exported)
+{
+  g_return_val_if_fail (EG_IS_WINDOW (self), FALSE);
+  if (n_exported != NULL)
+    *n_exported = self->n_exported;
+  return self->exporting;
 }
 
 EgNotifier *
@@ -989,6 +1464,7 @@ eg_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_WINDOW);
   g_queue_clear_full (&self->undo_uids, (GDestroyNotify) g_strfreev);
   g_clear_pointer (&self->store, eg_store_unref);
+  g_clear_object (&self->explainer);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->notifier);
   g_clear_object (&self->interfaces);
@@ -1004,6 +1480,8 @@ eg_window_finalize (GObject *object)
   g_clear_object (&self->flows);
   g_clear_object (&self->alerts);
   g_free (self->input_name);
+  g_ptr_array_unref (self->toasts);
+  g_array_unref (self->incoming);
   G_OBJECT_CLASS (eg_window_parent_class)->finalize (object);
 }
 
@@ -1033,6 +1511,7 @@ eg_window_class_init (EgWindowClass *klass)
   g_type_ensure (EG_TYPE_DATASET_PAGE);
   g_type_ensure (EG_TYPE_CHARTS_PAGE);
   g_type_ensure (EG_TYPE_HISTORY_PAGE);
+  g_type_ensure (EG_TYPE_HOST_TIMELINE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-window.ui");
@@ -1049,6 +1528,7 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgWindow, dataset_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, charts_page);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, EgWindow, host_timeline);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, EgWindow, progress_bar);
@@ -1064,6 +1544,11 @@ eg_window_class_init (EgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alert", "(ss)", show_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-to", "(sss)", export_to_action);
+  gtk_widget_class_install_action (widget_class, "win.show-host-timeline", "s",
+                                   show_host_timeline_action);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
   gtk_widget_class_install_action (widget_class, "win.label", "s", label_action);
   gtk_widget_class_install_action (widget_class, "win.label-shown", "s", label_shown_action);
@@ -1082,6 +1567,8 @@ eg_window_init (EgWindow *self)
   self->interfaces = gtk_string_list_new (NULL);
   self->filter_valid = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->toasts = g_ptr_array_new ();
+  self->incoming = g_array_new (FALSE, FALSE, sizeof (EgFlow));
   g_queue_init (&self->undo_uids);
 
   gtk_widget_init_template (GTK_WIDGET (self));
