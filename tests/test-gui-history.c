@@ -23,7 +23,11 @@
 #include "eg-window-private.h"
 
 #define N_STORED 1000000
-#define MAX_GAP_US (100 * 1000)
+/* A freeze, not a slow frame: the test fails where the window would lock
+ * up (OpenSnitch's froze for minutes at this size). What it measures, 40-60
+ * ms on a quiet build, is reported; timing bounds tight enough to judge
+ * frames belong in bench/, not in a test that also runs under ASan. */
+#define MAX_GAP_US (1000 * 1000)
 
 static EgApplication *app;
 static char *db_path;
