@@ -479,38 +479,147 @@ test_outbox (void)
   eg_test_rmdir (dir);
 }
 
+/* 1000 flows, one per second: 0-99 labeled and pending in the outbox,
+ * 100-199 ground truth never queued (not of interest), 200-249 a model's
+ * suggestion never queued, 250-299 labeled and acknowledged, the rest
+ * unlabeled. */
+static void
+add_retention_flows (EgStore *store,
+                     double   ts0)
+{
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) gens = g_array_new (FALSE, FALSE, sizeof (guint32));
+  EgFlow flow;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      if (i < 100)
+        make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_MODEL, EG_FLOW_PORT_OF_INTEREST);
+      else if (i < 200)
+        make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+      else if (i < 250)
+        make_flow (&flow, i, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+      else if (i < 300)
+        make_flow (&flow, i, "Benign", EG_LABEL_SOURCE_OPERATOR, EG_FLOW_PORT_OF_INTEREST);
+      else
+        make_flow (&flow, i, NULL, EG_LABEL_SOURCE_NONE, EG_FLOW_PORT_OF_INTEREST);
+      flow.ts = ts0 + i;
+      g_array_append_val (flows, flow);
+    }
+  eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_pending (store, 0, 1000, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 150);
+  for (guint i = 100; i < 150; i++)
+    {
+      EgOutboxRow *row = &g_array_index (rows, EgOutboxRow, i);
+      g_array_append_val (ids, row->flow_id);
+      g_array_append_val (gens, row->generation);
+    }
+  eg_store_mark_sent (store, (gint64 *) ids->data, (guint32 *) gens->data, ids->len);
+  g_assert_true (eg_store_flush (store, NULL));
+}
+
 static void
 test_retention (void)
 {
   g_autofree char *dir = eg_test_mkdtemp ();
   EgStore *store = open_store (dir, "s.db");
-  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
-  guint64 deleted = 0, kept = 0;
+  EgPruneResult r;
   EgOutboxCounts counts;
+  g_autofree char *text = NULL;
   EgFlow flow;
 
-  /* 1000 flows, one per second; the first 100 are labeled and pending. */
-  for (guint i = 0; i < 1000; i++)
+  add_retention_flows (store, 1700000000.0);
+
+  /* Keep the last 500 s: of the 500 older flows the 100 pending and the 100
+   * never-queued ground truth labels stay, and the result says why. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, EG_PRUNE_NONE, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 300);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 0);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 700);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 100);
+  g_assert_cmpuint (counts.sent, ==, 0);   /* the sent rows went with their flows */
+  g_assert_true (eg_store_get_flow (store, "Ctest000150", &flow, NULL));
+  g_assert_false (eg_store_get_flow (store, "Ctest000220", &flow, NULL));
+  g_assert_false (eg_store_get_flow (store, "Ctest000260", &flow, NULL));
+  text = eg_prune_result_describe (&r);
+  g_assert_cmpstr (text, ==, "300 flows deleted; kept 100 labeled flows that wait for Kafka's "
+                   "acknowledgement (upload them first); kept 100 labeled flows that were "
+                   "never queued for upload (export them, or prune with --include-unsent)");
+
+  /* A tiny size limit: everything that is not protected goes, and every
+   * protected flow is counted as kept. */
+  g_assert_true (eg_store_prune (store, 0, 0, 4096, EG_PRUNE_NONE, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 500);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 200);
+
+  /* The operator's explicit word drops them, and the count says what was lost. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, EG_PRUNE_INCLUDE_UNSENT, &r,
+                                 NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 200);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 200);
+  g_assert_cmpuint (r.n_kept_pending + r.n_kept_unqueued, ==, 0);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 0);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 0);
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
+static void
+test_retention_automatic (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(EgConfig) config = eg_config_new ();
+  double now = g_get_real_time () / 1e6;
+  EgPruneResult r;
+
+  /* Nothing runs without a configured limit. */
+  add_retention_flows (store, now - 40 * 86400.0);
+  g_assert_false (eg_store_get_last_retention (store, &r));
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 1000);
+
+  /* 30 days: the writer prunes on its own, soon after the call. */
+  config->retention_days = 30;
+  eg_store_apply_config (store, config);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_last_retention (store, &r));
+  g_assert_cmpuint (r.n_deleted, ==, 800);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 200);
+
+  /* And again once enough new flows were stored: old ones go, new ones stay. */
+  for (guint i = 0; i < EG_STORE_RETENTION_EVERY_FLOWS; i++)
     {
-      make_flow (&flow, i, i < 100 ? "Malicious" : NULL, EG_LABEL_SOURCE_MODEL,
-                 EG_FLOW_PORT_OF_INTEREST);
+      EgFlow flow;
+
+      make_flow (&flow, 1000 + i, NULL, EG_LABEL_SOURCE_NONE, 0);
+      flow.ts = i < 100 ? now - 60 : now - 31 * 86400.0;
       g_array_append_val (flows, flow);
     }
   eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_last_retention (store, &r));
+  g_assert_cmpuint (r.n_deleted, ==, EG_STORE_RETENTION_EVERY_FLOWS - 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 300);
 
-  /* Keep the last 500 s: 500 go, but the 100 pending ones stay and say so. */
-  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, &deleted, &kept, NULL));
-  g_assert_cmpuint (deleted, ==, 400);
-  g_assert_cmpuint (kept, ==, 100);
-  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 600);
-  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
-  g_assert_cmpuint (counts.pending, ==, 100);
-
-  /* A tiny size limit: everything that is not pending goes. */
-  g_assert_true (eg_store_prune (store, 0, 0, 4096, &deleted, &kept, NULL));
-  g_assert_cmpuint (deleted, ==, 500);
-  g_assert_cmpuint (kept, ==, 100);
-  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 100);
+  /* Turned off: nothing more goes. */
+  eg_store_set_retention (store, 0, 0);
+  eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 300 + EG_STORE_RETENTION_EVERY_FLOWS - 100);
 
   eg_store_unref (store);
   eg_test_rmdir (dir);
@@ -672,7 +781,8 @@ main (int    argc,
   g_test_add_func ("/store/labels/undo-history", test_labels_undo_history);
   g_test_add_func ("/store/labels/rules", test_labels_rules);
   g_test_add_func ("/store/outbox/states", test_outbox);
-  g_test_add_func ("/store/retention/keeps-pending", test_retention);
+  g_test_add_func ("/store/retention/keeps-unsent", test_retention);
+  g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);
   g_test_add_func ("/store/crash/sigkill-during-writes", test_crash_sigkill);
   return g_test_run ();

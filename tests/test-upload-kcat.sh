@@ -43,8 +43,23 @@ sensor=$(sed -n 's/^Sensor id: *//p' "$dir/status")
 
 # Retention keeps what is not uploaded yet, and says so.
 "$cli" status --db "$db" --prune --max-age-days 30 \
-  | grep -q "^Pruned: *0 flows deleted; 5663 labeled flows kept because they are not uploaded yet" \
+  | grep -q "^Pruned: *0 flows deleted; kept 5663 labeled flows that wait for Kafka's acknowledgement" \
   || fail "prune before upload"
+
+# Also labeled flows that never entered the outbox, until the operator says so;
+# and a configured retention prunes by itself when a command opens the database.
+"$cli" import --db "$dir/noup.db" --no-upload "$log" 2> /dev/null
+"$cli" status --db "$dir/noup.db" --prune --max-age-days 30 > "$dir/prune"
+grep -q "^Pruned: *0 flows deleted; kept 5663 labeled flows that were never queued for upload" \
+  "$dir/prune" || fail "prune of never-queued flows: $(cat "$dir/prune")"
+printf '[store]\nretention-days=30\n' > "$dir/retention.conf"
+"$cli" status --db "$dir/noup.db" --config "$dir/retention.conf" 2> "$dir/auto.err" > "$dir/status"
+grep -q "^Flows: *5663$" "$dir/status" || fail "automatic retention dropped labeled flows"
+grep -q "Retention of .*: 0 flows deleted; kept 5663 labeled flows that were never queued" \
+  "$dir/auto.err" || fail "automatic retention: $(cat "$dir/auto.err")"
+"$cli" status --db "$dir/noup.db" --prune --max-age-days 30 --include-unsent > "$dir/prune"
+grep -q "^Pruned: *5663 flows deleted; 5663 of the deleted flows were labeled and never acknowledged" \
+  "$dir/prune" || fail "prune --include-unsent: $(cat "$dir/prune")"
 
 # Relabel by filter, look at the history, undo.
 out=$("$cli" label --db "$db" --filter "label Benign and dport 8883" Benign MQTT)

@@ -287,6 +287,7 @@ insert_flows_func (EgStore  *store,
 
   if (!prepare_flow_statements (store, db, error))
     return FALSE;
+  store->flows_since_retention += job->n;
 
   for (guint i = 0; i < job->n; i++)
     {

@@ -42,6 +42,15 @@ struct _EgStore {
   sqlite3_stmt    *insert_alert;
   sqlite3_stmt    *insert_evidence;
   EgLabelRuleSet  *rules;            /* under lock: swapped by set_label_rules */
+  guint64          flows_since_retention;
+
+  /* Automatic retention, under lock */
+  double           retention_max_age;
+  guint64          retention_max_bytes;
+  gboolean         retention_due;
+  gint64           retention_last;   /* monotonic µs */
+  gboolean         has_retention_result;
+  EgPruneResult    retention_result;
 };
 
 #define EG_STORE_FLOW_COLUMNS \
@@ -72,6 +81,14 @@ void      eg_store_write_async      (EgStore         *store,
                                      guint            weight);
 sqlite3  *eg_store_lock_reader      (EgStore      *store);
 void      eg_store_unlock_reader    (EgStore      *store);
+
+/* eg-store-outbox.c: one retention run in the writer's transaction. */
+gboolean  eg_store_run_retention    (EgStore        *store,
+                                     sqlite3        *db,
+                                     double          max_age,
+                                     guint64         max_bytes,
+                                     EgPruneResult  *result,
+                                     GError        **error);
 
 /* eg-store-flows.c */
 void      eg_store_bind_flow        (sqlite3_stmt *stmt,

@@ -199,17 +199,58 @@ void        eg_store_mark_sent          (EgStore        *store,
                                          const guint32  *generations,
                                          guint           n);
 
-/* Retention: drops flows older than max_age seconds (0: no limit), then the
- * oldest flows until the file is below max_bytes (0: no limit). Labeled flows
- * still pending in the outbox are kept; *n_kept_pending says how many were
- * kept for that reason. */
+/* Retention.
+ *
+ * A labeled flow that Kafka has not acknowledged is never dropped without
+ * saying so: by default retention keeps
+ *  - flows pending in the outbox (any label source), and
+ *  - flows labeled by an operator, a rule or imported ground truth that never
+ *    entered the outbox (not a port of interest, imported with --no-upload):
+ *    nothing else holds that work.
+ * A model's suggestion that was never queued is not protected: it is the
+ * model's guess, made again by scoring, and a sensor whose model labels every
+ * flow would otherwise never prune. EG_PRUNE_INCLUDE_UNSENT (the operator's
+ * explicit word) drops protected flows too and counts them. */
+typedef enum {
+  EG_PRUNE_NONE           = 0,
+  EG_PRUNE_INCLUDE_UNSENT = 1 << 0,
+} EgPruneFlags;
+
+typedef struct {
+  guint64 n_deleted;          /* flows deleted */
+  guint64 n_kept_pending;     /* kept: waiting in the outbox for Kafka */
+  guint64 n_kept_unqueued;    /* kept: labeled, never queued for upload */
+  guint64 n_dropped_unsent;   /* INCLUDE_UNSENT: protected flows deleted */
+} EgPruneResult;
+
+/* Drops flows older than max_age seconds before now (0: no limit), then the
+ * oldest flows until the pages in use are below max_bytes (0: no limit).
+ * "Kept" counts protected flows that the limits would have dropped. */
 gboolean    eg_store_prune              (EgStore        *store,
                                          double          now,
                                          double          max_age,
                                          guint64         max_bytes,
-                                         guint64        *n_deleted,
-                                         guint64        *n_kept_pending,
+                                         EgPruneFlags    flags,
+                                         EgPruneResult  *result,
                                          GError        **error);
+/* Automatic retention (never with INCLUDE_UNSENT): the writer thread prunes
+ * with these limits soon after this call, then after every
+ * EG_STORE_RETENTION_EVERY_FLOWS stored flows and at least every
+ * EG_STORE_RETENTION_INTERVAL seconds while it writes. 0 and 0 turn it off.
+ * Each run that deletes or keeps something logs a message. */
+#define EG_STORE_RETENTION_EVERY_FLOWS 50000
+#define EG_STORE_RETENTION_INTERVAL    600
+void        eg_store_set_retention      (EgStore        *store,
+                                         double          max_age,
+                                         guint64         max_bytes);
+/* The retention of config ([store] retention-days, retention-bytes). */
+void        eg_store_apply_config       (EgStore        *store,
+                                         const EgConfig *config);
+/* The last automatic run's result; FALSE when none ran yet. */
+gboolean    eg_store_get_last_retention (EgStore        *store,
+                                         EgPruneResult  *result);
+/* "N flows deleted; kept ..." for a person: what a run did and why. */
+char       *eg_prune_result_describe    (const EgPruneResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgStore, eg_store_unref)
 
