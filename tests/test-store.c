@@ -454,7 +454,7 @@ test_outbox (void)
   /* Flow 0 changes while in flight: its acknowledgement does not count. */
   g_assert_true (eg_store_relabel_uids (store, uids, "Benign", NULL, EG_LABEL_SOURCE_OPERATOR,
                                         "op", NULL, NULL));
-  eg_store_mark_sent (store, ids, gens, 2);
+  eg_store_mark_sent (store, ids, gens, 2, NULL, NULL);
   g_assert_true (eg_store_flush (store, NULL));
   g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
   g_assert_cmpuint (counts.pending, ==, 1);
@@ -518,7 +518,8 @@ add_retention_flows (EgStore *store,
       g_array_append_val (ids, row->flow_id);
       g_array_append_val (gens, row->generation);
     }
-  eg_store_mark_sent (store, (gint64 *) ids->data, (guint32 *) gens->data, ids->len);
+  eg_store_mark_sent (store, (gint64 *) ids->data, (guint32 *) gens->data, ids->len,
+                      NULL, NULL);
   g_assert_true (eg_store_flush (store, NULL));
 }
 

@@ -35,16 +35,20 @@ eg_store_get_outbox_counts (EgStore         *store,
 }
 
 gboolean
-eg_store_get_pending (EgStore  *store,
-                      gint64    after,
-                      guint     limit,
-                      GArray   *out_rows,
-                      GError  **error)
+eg_store_foreach_pending (EgStore            *store,
+                          gint64              after,
+                          guint               limit,
+                          EgStoreOutboxFunc   func,
+                          gpointer            user_data,
+                          guint              *n_rows,
+                          GError            **error)
 {
   sqlite3 *db = eg_store_lock_reader (store);
   sqlite3_stmt *stmt = NULL;
+  guint n = 0;
   int rc;
 
+  /* The outbox's rowid is the flow's id: both walk forward together. */
   if (sqlite3_prepare_v2 (db, "SELECT o.flow_id, o.generation, " EG_STORE_FLOW_COLUMNS
                           " FROM outbox o JOIN flows f ON f.id = o.flow_id "
                           "WHERE o.state = 0 AND o.flow_id > ? ORDER BY o.flow_id LIMIT ?",
@@ -63,26 +67,56 @@ eg_store_get_pending (EgStore  *store,
       row.flow_id = sqlite3_column_int64 (stmt, 0);
       row.generation = sqlite3_column_int64 (stmt, 1);
       eg_store_read_flow (stmt, 2, &row.flow);
-      g_array_append_val (out_rows, row);
+      n++;
+      if (!func (&row, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
     }
   if (rc != SQLITE_DONE)
     eg_store_set_sqlite_error (error, store, db, "reading the outbox");
   sqlite3_finalize (stmt);
   eg_store_unlock_reader (store);
+  if (n_rows)
+    *n_rows = n;
   return rc == SQLITE_DONE;
 }
 
+static gboolean
+append_row (const EgOutboxRow *row,
+            gpointer           user_data)
+{
+  g_array_append_vals (user_data, row, 1);
+  return TRUE;
+}
+
+gboolean
+eg_store_get_pending (EgStore  *store,
+                      gint64    after,
+                      guint     limit,
+                      GArray   *out_rows,
+                      GError  **error)
+{
+  return eg_store_foreach_pending (store, after, limit, append_row, out_rows, NULL, error);
+}
+
 typedef struct {
-  gint64  *ids;
-  guint32 *generations;
-  guint    n;
+  gint64          *ids;
+  guint32         *generations;
+  guint            n;
+  EgStoreDoneFunc  done;
+  gpointer         user_data;
 } SentJob;
 
+/* The writer frees a job after its transaction ended: the moment to tell. */
 static void
 sent_job_free (gpointer data)
 {
   SentJob *job = data;
 
+  if (job->done)
+    job->done (job->user_data);
   g_free (job->ids);
   g_free (job->generations);
   g_free (job);
@@ -134,18 +168,23 @@ mark_sent_func (EgStore  *store,
 }
 
 void
-eg_store_mark_sent (EgStore       *store,
-                    const gint64  *flow_ids,
-                    const guint32 *generations,
-                    guint          n)
+eg_store_mark_sent (EgStore          *store,
+                    const gint64     *flow_ids,
+                    const guint32    *generations,
+                    guint             n,
+                    EgStoreDoneFunc   done,
+                    gpointer          user_data)
 {
   SentJob *job;
 
-  if (n == 0)
+  /* Even an empty job goes through the queue: done keeps its order. */
+  if (n == 0 && done == NULL)
     return;
   job = g_new (SentJob, 1);
-  job->ids = g_memdup2 (flow_ids, n * sizeof (gint64));
-  job->generations = g_memdup2 (generations, n * sizeof (guint32));
+  job->done = done;
+  job->user_data = user_data;
+  job->ids = n ? g_memdup2 (flow_ids, n * sizeof (gint64)) : NULL;
+  job->generations = n ? g_memdup2 (generations, n * sizeof (guint32)) : NULL;
   job->n = n;
   eg_store_write_async (store, mark_sent_func, job, sent_job_free, n / 4);
 }

@@ -192,12 +192,30 @@ gboolean    eg_store_get_pending        (EgStore        *store,
                                          guint           limit,
                                          GArray         *out_rows,
                                          GError        **error);
+/* The same without a copy of the rows: func sees each row (valid during the
+ * call) and returns FALSE to stop; *n_rows counts the rows it saw. Queries
+ * of other threads wait meanwhile; the writer does not. */
+typedef gboolean (*EgStoreOutboxFunc) (const EgOutboxRow *row,
+                                       gpointer           user_data);
+gboolean    eg_store_foreach_pending    (EgStore           *store,
+                                         gint64             after,
+                                         guint              limit,
+                                         EgStoreOutboxFunc  func,
+                                         gpointer           user_data,
+                                         guint             *n_rows,
+                                         GError           **error);
 /* Marks rows sent unless they changed since (their generation moved on).
- * Queued to the writer; ids and generations are copied. */
-void        eg_store_mark_sent          (EgStore        *store,
-                                         const gint64   *flow_ids,
-                                         const guint32  *generations,
-                                         guint           n);
+ * Queued to the writer; ids and generations are copied. done (may be NULL)
+ * runs in the writer thread once the transaction has ended, committed or
+ * not (a failure is reported by the next eg_store_flush); calls come in the
+ * order of the eg_store_mark_sent calls. */
+typedef void (*EgStoreDoneFunc) (gpointer user_data);
+void        eg_store_mark_sent          (EgStore          *store,
+                                         const gint64     *flow_ids,
+                                         const guint32    *generations,
+                                         guint             n,
+                                         EgStoreDoneFunc   done,
+                                         gpointer          user_data);
 
 /* Retention.
  *
