@@ -34,6 +34,7 @@ struct _EgSender {
 
   /* Sender thread only */
   rd_kafka_t   *rk;
+  rd_kafka_topic_t *rkt;          /* the topic, looked up once */
   GHashTable   *in_flight;        /* flow_id -> generation, until marked sent */
   GArray       *acked_ids;        /* acknowledged, not yet queued to the store */
   GArray       *acked_generations;
@@ -646,6 +647,16 @@ create_producer (EgSender  *sender,
                    errstr);
       return NULL;
     }
+  /* A handle of our own: naming the topic in every produce call looks it
+   * up (and references it) per message. */
+  sender->rkt = rd_kafka_topic_new (rk, c->topic, NULL);
+  if (sender->rkt == NULL)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Kafka topic %s is refused: %s", c->topic,
+                   rd_kafka_err2str (rd_kafka_last_error ()));
+      rd_kafka_destroy (rk);
+      return NULL;
+    }
   return rk;
 }
 
@@ -772,7 +783,7 @@ produce_row (const EgOutboxRow *row,
   for (;;)
     {
       err = rd_kafka_producev (sender->rk,
-                               RD_KAFKA_V_TOPIC (sender->config->topic),
+                               RD_KAFKA_V_RKT (sender->rkt),
                                RD_KAFKA_V_KEY (sender->key, sender->key_prefix_len + uid_len),
                                RD_KAFKA_V_VALUE (value->str, value->len),
                                RD_KAFKA_V_MSGFLAGS (RD_KAFKA_MSG_F_COPY),
@@ -886,6 +897,7 @@ sender_thread (gpointer data)
           rd_kafka_purge (sender->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
           rd_kafka_poll (sender->rk, 0);
           commit_acked (sender, TRUE);
+          g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
           rd_kafka_destroy (sender->rk);
           g_hash_table_remove_all (sender->in_flight);
           sender->rk = create_producer (sender, &error);
@@ -904,6 +916,7 @@ sender_thread (gpointer data)
   rd_kafka_purge (sender->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll (sender->rk, 0);
   commit_acked (sender, TRUE);
+  g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
   rd_kafka_destroy (sender->rk);
   sender->rk = NULL;
   g_hash_table_remove_all (sender->in_flight);
