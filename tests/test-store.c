@@ -415,6 +415,94 @@ test_labels_rules (void)
 }
 
 static void
+test_labels_history_on_arrival (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgLabelRuleSet) rules = NULL;
+  g_autoptr(GArray) history = NULL;
+  EgLabelChange *c;
+  guint64 n = 99;
+  const char *uids[] = { "Ctest000000", NULL };
+  EgFlow flows[3];
+
+  rules = eg_label_rule_set_parse ("rules", "Malicious, HTTPS-C2:\n  - dstPort=443\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (eg_store_set_label_rules (store, rules, &error));
+
+  /* 0: imported ground truth (port 80); 1: labeled by the rule on the way
+   * in (443); 2: only a model's suggestion (80). */
+  make_flow (&flows[0], 0, "Benign", EG_LABEL_SOURCE_IMPORTED, 0);
+  make_flow (&flows[1], 1, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+  make_flow (&flows[2], 2, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+  eg_store_add_flows (store, flows, 3);
+  g_assert_true (eg_store_flush (store, NULL));
+
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  c = &g_array_index (history, EgLabelChange, 0);
+  g_assert_cmpstr (c->kind, ==, "import");
+  g_assert_null (c->old_label);
+  g_assert_cmpint (c->old_source, ==, EG_LABEL_SOURCE_NONE);
+  g_assert_cmpstr (c->new_label, ==, "Benign");
+  g_assert_cmpint (c->new_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  g_assert_cmpstr (c->who, ==, g_get_user_name ());
+  g_clear_pointer (&history, g_array_unref);
+
+  history = eg_store_get_label_history (store, "Ctest000001", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  c = &g_array_index (history, EgLabelChange, 0);
+  g_assert_cmpstr (c->kind, ==, "arrival");
+  g_assert_cmpstr (c->new_label, ==, "Malicious");
+  g_assert_cmpstr (c->new_detailed_label, ==, "HTTPS-C2");
+  g_assert_cmpint (c->new_source, ==, EG_LABEL_SOURCE_RULE);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* A model's suggestion is not a change. */
+  history = eg_store_get_label_history (store, "Ctest000002", NULL);
+  g_assert_cmpuint (history->len, ==, 0);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* The flow again: new ground truth replaces the old (with its old value
+   * in the history); a model's word for it changes nothing. */
+  make_flow (&flows[0], 0, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+  flows[0].detailed_label = g_intern_string ("Attack");
+  eg_store_add_flows (store, flows, 1);
+  make_flow (&flows[0], 0, "Background", EG_LABEL_SOURCE_MODEL, 0);
+  eg_store_add_flows (store, flows, 1);
+  make_flow (&flows[0], 0, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+  flows[0].detailed_label = g_intern_string ("Attack");
+  eg_store_add_flows (store, flows, 1);
+  g_assert_true (eg_store_flush (store, NULL));
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 2);
+  c = &g_array_index (history, EgLabelChange, 1);
+  g_assert_cmpstr (c->kind, ==, "import");
+  g_assert_cmpstr (c->old_label, ==, "Benign");
+  g_assert_cmpint (c->old_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  g_assert_cmpstr (c->new_label, ==, "Malicious");
+  g_assert_cmpstr (c->new_detailed_label, ==, "Attack");
+  g_clear_pointer (&history, g_array_unref);
+
+  /* Undo takes back the operator's change, never the data's own labels. */
+  g_assert_true (eg_store_relabel_uids (store, uids, "Benign", NULL, EG_LABEL_SOURCE_OPERATOR,
+                                        "op", NULL, NULL));
+  g_assert_true (eg_store_undo (store, "op", &n, NULL));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (eg_store_undo (store, "op", &n, NULL));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_true (label_of (store, "Ctest000000", NULL) == g_intern_string ("Malicious"));
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 4);
+  g_assert_cmpstr (g_array_index (history, EgLabelChange, 2).kind, ==, "relabel");
+  g_assert_cmpstr (g_array_index (history, EgLabelChange, 3).kind, ==, "undo");
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
+static void
 test_outbox (void)
 {
   g_autofree char *dir = eg_test_mkdtemp ();
@@ -781,6 +869,7 @@ main (int    argc,
   g_test_add_func ("/store/labels/precedence", test_labels_precedence);
   g_test_add_func ("/store/labels/undo-history", test_labels_undo_history);
   g_test_add_func ("/store/labels/rules", test_labels_rules);
+  g_test_add_func ("/store/labels/history-on-arrival", test_labels_history_on_arrival);
   g_test_add_func ("/store/outbox/states", test_outbox);
   g_test_add_func ("/store/retention/keeps-unsent", test_retention);
   g_test_add_func ("/store/retention/automatic", test_retention_automatic);

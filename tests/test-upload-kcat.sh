@@ -67,8 +67,11 @@ out=$("$cli" label --db "$db" --filter "label Benign and dport 8883" Benign MQTT
 uid=$("$cli" export --db "$db" --format json --filter "detailedlabel MQTT" 2>/dev/null \
       | head -n 1 | sed 's/.*"uid":"\([^"]*\)".*/\1/')
 [ -n "$uid" ] || fail "no relabeled flow exported"
-"$cli" label --db "$db" --history "$uid" | grep -q "(imported) -> Benign/MQTT (operator)" \
-  || fail "history of $uid"
+"$cli" label --db "$db" --history "$uid" > "$dir/history"
+grep -q " import  *-/- (none) -> Benign/.* (imported)$" "$dir/history" \
+  || fail "history of $uid lacks the import: $(cat "$dir/history")"
+grep -q " relabel  *Benign/.* (imported) -> Benign/MQTT (operator)$" "$dir/history" \
+  || fail "history of $uid: $(cat "$dir/history")"
 "$cli" label --db "$db" --undo | grep -q "^323 flows back to their previous label" || fail "undo"
 n=$("$cli" export --db "$db" --format json --filter "detailedlabel MQTT" 2>/dev/null | wc -l)
 [ "$n" -eq 0 ] || fail "undo left $n flows relabeled"

@@ -602,6 +602,8 @@ store_free (EgStore *store)
   sqlite3_finalize (store->upsert_outbox);
   sqlite3_finalize (store->insert_alert);
   sqlite3_finalize (store->insert_evidence);
+  sqlite3_finalize (store->insert_history);
+  sqlite3_finalize (store->select_label);
   if (store->write_db)
     sqlite3_close (store->write_db);
   if (store->read_db)

@@ -42,6 +42,10 @@ typedef struct {
   const char *new_label;
   const char *new_detailed_label;
   guint8      new_source;
+  /* interned: "relabel", "rules" (applied to stored flows), "undo",
+   * "import" and "arrival" (labeled on the way in, by the caller or by the
+   * saved label rules) */
+  const char *kind;
 } EgLabelChange;
 
 typedef struct {
@@ -145,7 +149,12 @@ gboolean    eg_store_undo               (EgStore        *store,
                                          const char     *who,
                                          guint64        *n_changed,
                                          GError        **error);
-/* EgLabelChange of one flow, oldest first; free with eg_label_change_clear
+/* EgLabelChange of one flow, oldest first. A flow that arrives labeled by
+ * an operator, a rule or imported ground truth (or whose stored label such
+ * a flow replaces) has an "arrival"/"import" entry, one change per batch,
+ * which undo leaves alone. A model's suggestion is not a change: it is kept
+ * on the flow (source model, model_version) and shows up in the history as
+ * the old label once something replaces it. Free with eg_label_change_clear
  * (the array's clear func is set). */
 GArray     *eg_store_get_label_history  (EgStore        *store,
                                          const char     *uid,
