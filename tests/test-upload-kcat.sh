@@ -95,6 +95,30 @@ kcat -b "$addr" -C -t edgeguard.flows.labeled -e -q -f '%k\t%h\n' > "$dir/keys"
 "$cli" status --db "$db" --prune --max-age-days 30 | grep -q "^Pruned: *5663 flows deleted$" \
   || fail "prune after upload"
 
+# Secrets: with every librdkafka debug context on, the SASL password shows
+# nowhere (the mock cluster has no SASL: the upload retries until stopped).
+secret="Pa55-$$-word"
+printf '[kafka]\nsecurity-protocol=sasl_plaintext\nsasl-mechanism=PLAIN\nsasl-username=alice\nsasl-password=%s\n' \
+  "$secret" > "$dir/sasl.conf"
+"$cli" import --db "$dir/sasl.db" "$log" 2> /dev/null
+# --foreground: otherwise timeout signals the process group as well, and a
+# second SIGINT during the upload's final flush is a user's "force quit".
+set +e
+G_MESSAGES_DEBUG=all EDGEGUARD_KAFKA_DEBUG=all timeout --foreground -s INT 3 \
+  "$cli" upload --db "$dir/sasl.db" --config "$dir/sasl.conf" --bootstrap-servers "$addr" \
+  > "$dir/sasl.log" 2>&1
+set -e
+grep -q "interrupted: 5663 rows still pending" "$dir/sasl.log" || fail "SASL upload: $(tail -3 "$dir/sasl.log")"
+grep -q "sasl.password = \[redacted\]" "$dir/sasl.log" || fail "no librdkafka debug output captured"
+grep -q "Failed to initialize SASL authentication" "$dir/sasl.log" || fail "no SASL attempt logged"
+! grep -q "$secret" "$dir/sasl.log" || fail "the SASL password was logged"
+printf '[kafka]\nsecurity-protocol=ssl\nssl-ca-location=%s/missing-ca.pem\n' "$dir" > "$dir/tls.conf"
+set +e
+"$cli" upload --db "$db" --config "$dir/tls.conf" --bootstrap-servers "$addr" 2> "$dir/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "TLS CA file $dir/missing-ca.pem (ssl-ca-location) does not exist" "$dir/err" \
+  || fail "missing CA file: $rc $(cat "$dir/err")"
+
 # Bad input: a clear error, never a crash.
 set +e
 "$cli" status --db "$log" 2> "$dir/err"; rc=$?

@@ -629,7 +629,10 @@ create_producer (EgSender  *sender,
       || !conf_set (conf, "sasl.mechanism", c->sasl_mechanism, FALSE, error)
       || !conf_set (conf, "sasl.username", c->sasl_username, FALSE, error)
       || !conf_set (conf, "sasl.password", c->sasl_password, TRUE, error)
-      || !conf_set (conf, "ssl.ca.location", c->ssl_ca_location, FALSE, error))
+      || !conf_set (conf, "ssl.ca.location", c->ssl_ca_location, FALSE, error)
+      /* librdkafka's own debug contexts (e.g. "all", "broker,security"),
+       * logged through g_debug: for an operator chasing a connection. */
+      || !conf_set (conf, "debug", g_getenv ("EDGEGUARD_KAFKA_DEBUG"), FALSE, error))
     {
       rd_kafka_conf_destroy (conf);
       return NULL;
@@ -643,8 +646,16 @@ create_producer (EgSender  *sender,
   if (rk == NULL)
     {
       rd_kafka_conf_destroy (conf);
-      g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Cannot create the Kafka producer: %s",
-                   errstr);
+      /* OpenSSL's words alone ("x509 certificate routines::system lib")
+       * do not say which file. */
+      if (c->ssl_ca_location && *c->ssl_ca_location && strstr (errstr, "ssl.ca.location"))
+        g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                     "The TLS CA file %s (ssl-ca-location) cannot be loaded: %s; give a PEM "
+                     "file of the authority that signed the broker's certificate",
+                     c->ssl_ca_location, errstr);
+      else
+        g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Cannot create the Kafka producer: %s",
+                     errstr);
       return NULL;
     }
   /* A handle of our own: naming the topic in every produce call looks it
@@ -971,6 +982,15 @@ eg_sender_new (EgStore         *store,
     {
       g_set_error (error, EG_ERROR, EG_ERROR_BROKER,
                    "No Kafka topic is configured; set topic");
+      return NULL;
+    }
+  if (config->ssl_ca_location && *config->ssl_ca_location
+      && !g_file_test (config->ssl_ca_location, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                   "The TLS CA file %s (ssl-ca-location) does not exist; give the PEM file "
+                   "of the authority that signed the broker's certificate",
+                   config->ssl_ca_location);
       return NULL;
     }
   sender = g_object_new (EG_TYPE_SENDER, NULL);
