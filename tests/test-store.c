@@ -799,6 +799,108 @@ crash_writer (const char *path)
   return 0;
 }
 
+/* What eg_alerts_write makes of the stored alerts, as text. */
+static char *
+write_alerts (GPtrArray    *alerts,
+              EgFlowFormat  format,
+              const char   *filter_text,
+              guint        *n)
+{
+  g_autoptr(EgFlowFilter) filter = filter_text ? eg_flow_filter_parse (filter_text, NULL) : NULL;
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+
+  g_assert_true (eg_alerts_write (out, format, alerts, filter, n, &error));
+  g_assert_no_error (error);
+  fclose (out);
+  return text;
+}
+
+static void
+test_alerts_export (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  GPtrArray *alerts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) back = NULL;
+  g_autofree char *csv = NULL, *tsv = NULL, *json = NULL, *some = NULL;
+  g_auto(GStrv) lines = NULL;
+  EgAlert *alert;
+  guint n = 0;
+
+  alert = eg_alert_new ("port-scan-vertical");
+  alert->ts = 1700000000.5;
+  eg_addr_parse ("10.0.0.5", &alert->src);
+  eg_addr_parse ("192.0.2.7", &alert->dst);
+  alert->proto = IPPROTO_TCP;
+  alert->threat_level = EG_THREAT_MEDIUM;
+  alert->confidence = 0.5;
+  alert->description = g_strdup ("10.0.0.5 probed 40 ports, \"quickly\"");
+  eg_alert_add_uid (alert, "Ca");
+  eg_alert_add_uid (alert, "Cb");
+  g_ptr_array_add (alerts, alert);
+  alert = eg_alert_new ("threat-intel");
+  alert->ts = 1700000100.0;
+  eg_addr_parse ("10.0.0.9", &alert->src);
+  eg_addr_parse ("198.51.100.1", &alert->dst);
+  alert->dport = 443;
+  alert->proto = IPPROTO_TCP;
+  alert->threat_level = EG_THREAT_HIGH;
+  alert->confidence = 1;
+  alert->description = g_strdup ("known C2");
+  g_strlcpy (alert->country, "RU", sizeof alert->country);
+  alert->asn = 64500;
+  eg_alert_add_uid (alert, "Cc");
+  g_ptr_array_add (alerts, alert);
+  eg_store_add_alerts (store, alerts);
+  g_assert_true (eg_store_flush (store, NULL));
+  back = eg_store_query_alerts (store, NULL, 0, 0, NULL);
+  g_assert_cmpuint (back->len, ==, 2);
+
+  csv = write_alerts (back, EG_FLOW_FORMAT_CSV, NULL, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (csv, ==,
+                   "ts,detector,src,dst,dport,proto,threat_level,confidence,description,uids,"
+                   "country,asn\n"
+                   "1700000000.500000,port-scan-vertical,10.0.0.5,192.0.2.7,0,tcp,medium,0.500,"
+                   "\"10.0.0.5 probed 40 ports, \"\"quickly\"\"\",Ca Cb,,\n"
+                   "1700000100.000000,threat-intel,10.0.0.9,198.51.100.1,443,tcp,high,1.000,"
+                   "known C2,Cc,RU,64500\n");
+
+  tsv = write_alerts (back, EG_FLOW_FORMAT_ZEEK_TSV, NULL, &n);
+  lines = g_strsplit (tsv, "\n", -1);
+  g_assert_cmpstr (lines[4], ==, "#path\talerts");
+  g_assert_cmpstr (lines[6], ==, "#fields\tts\tdetector\tsrc\tdst\tdport\tproto\tthreat_level\t"
+                   "confidence\tdescription\tuids\tcountry\tasn");
+  g_assert_cmpstr (lines[7], ==, "#types\ttime\tstring\taddr\taddr\tport\tstring\tstring\t"
+                   "double\tstring\tset[string]\tstring\tcount");
+  g_assert_cmpstr (lines[8], ==, "1700000000.500000\tport-scan-vertical\t10.0.0.5\t192.0.2.7\t0\t"
+                   "tcp\tmedium\t0.500\t10.0.0.5 probed 40 ports\\x2c \"quickly\"\tCa,Cb\t-\t-");
+  g_assert_true (g_str_has_prefix (lines[10], "#close\t"));
+
+  json = write_alerts (back, EG_FLOW_FORMAT_JSON, NULL, &n);
+  g_assert_true (g_str_has_prefix (json, "{\"ts\":1700000000.500000,\"detector\":"
+                                   "\"port-scan-vertical\""));
+  g_assert_cmpuint (n, ==, 2);
+
+  /* The filter reads an alert as a flow: addresses, port, uid. */
+  some = write_alerts (back, EG_FLOW_FORMAT_JSON, "dst 198.51.100.0/24 and dport 443", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (some, "\"known C2\""));
+  g_clear_pointer (&some, g_free);
+  some = write_alerts (back, EG_FLOW_FORMAT_CSV, "uid Cb", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (some, "port-scan-vertical"));
+  g_clear_pointer (&some, g_free);
+  some = write_alerts (back, EG_FLOW_FORMAT_CSV, "src 172.16.0.0/12", &n);
+  g_assert_cmpuint (n, ==, 0);
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_crash_sigkill (void)
 {
@@ -874,6 +976,7 @@ main (int    argc,
   g_test_add_func ("/store/retention/keeps-unsent", test_retention);
   g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);
+  g_test_add_func ("/store/alerts/export", test_alerts_export);
   g_test_add_func ("/store/crash/sigkill-during-writes", test_crash_sigkill);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "eg-config.h"
 #include "eg-flow.h"
 #include "eg-flow-filter.h"
+#include "eg-flow-writer.h"
 #include "eg-label-rule.h"
 
 G_BEGIN_DECLS
@@ -183,6 +184,19 @@ GPtrArray  *eg_store_query_alerts       (EgStore        *store,
                                          double          from,
                                          double          to,
                                          GError        **error);
+
+/* Writes alerts as JSON lines (the public alert format), CSV, or Zeek-like
+ * TSV (#path alerts, the evidence uids as a set). filter (NULL: all) reads an
+ * alert as a flow from src to dst:dport over proto, whose uid is any of its
+ * evidence uids: address, port, protocol and uid predicates apply; label
+ * and score predicates see an unlabeled, unscored flow. *n_written (may be
+ * NULL) counts the alerts written. */
+gboolean    eg_alerts_write             (FILE               *out,
+                                         EgFlowFormat        format,
+                                         GPtrArray          *alerts,
+                                         const EgFlowFilter *filter,
+                                         guint              *n_written,
+                                         GError            **error);
 
 /* Models */
 gboolean    eg_store_add_model          (EgStore        *store,
