@@ -409,6 +409,56 @@ test_broker_down (void)
   eg_test_rmdir (dir);
 }
 
+/* The broker goes down while batches are in flight, not between them. */
+static void
+test_broker_down_mid_batch (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(EgSender) sender = NULL;
+  Broker broker = { 0 };
+  Watch watch;
+  EgStore *store;
+  guint64 acked_at_cut;
+
+  if (!have_kcat ())
+    return;
+  dir = eg_test_mkdtemp ();
+  broker_start (&broker);
+  store = make_store (dir, 0, 30000);
+  /* Slow acknowledgements: the first ones come while the rest are in flight. */
+  broker_command (&broker, "rtt 400");
+  sender = start_sender (store, &broker, &watch);
+  RUN_UNTIL (watch.last.acknowledged > 0 || watch.last.state == EG_SENDER_STATE_IDLE);
+  broker_command (&broker, "down");
+  acked_at_cut = watch.last.acknowledged;
+  RUN_UNTIL (watch.saw_retrying);
+  if (acked_at_cut >= 30000)
+    {
+      g_test_skip ("every row was acknowledged before the cut");
+    }
+  else
+    {
+      EgOutboxCounts counts;
+
+      g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+      g_test_message ("cut with %" G_GUINT64_FORMAT " acknowledged, %" G_GUINT64_FORMAT
+                      " marked sent, %" G_GUINT64_FORMAT " in flight", acked_at_cut, counts.sent,
+                      watch.last.in_flight);
+      g_assert_cmpuint (counts.pending, >, 0);
+    }
+  broker_command (&broker, "rtt 0");
+  broker_command (&broker, "up");
+  RUN_UNTIL (DRAINED (&watch));
+  eg_sender_stop (sender, 1000);
+  assert_outbox_empty (store, 30000);
+  g_assert_cmpuint (consume_and_check (&broker, store, 30000), >=, 30000);
+
+  drop_sender (&sender, &watch);
+  eg_store_unref (store);
+  broker_stop (&broker);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_produce_errors (void)
 {
@@ -696,6 +746,7 @@ main (int    argc,
   g_test_add_func ("/sender/secrets/never-logged", test_secrets_never_logged);
   g_test_add_func ("/sender/upload/kcat", test_upload_kcat);
   g_test_add_func ("/sender/faults/broker-down", test_broker_down);
+  g_test_add_func ("/sender/faults/broker-down-mid-batch", test_broker_down_mid_batch);
   g_test_add_func ("/sender/faults/produce-errors", test_produce_errors);
   g_test_add_func ("/sender/crash/uploader-sigkill", test_uploader_killed);
   return g_test_run ();
