@@ -130,6 +130,83 @@ test_open_newer_schema (void)
   eg_test_rmdir (dir);
 }
 
+static gint64
+sql_int (sqlite3    *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* A database of schema 1 (what the first release wrote) opens, is upgraded
+ * in place and keeps its flows, labels, history and outbox. */
+static void
+test_open_upgrade (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(GArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sensor = NULL;
+  EgOutboxCounts counts;
+  EgPruneResult r;
+  EgStore *store = open_store (dir, "old.db");
+  EgFlow flow;
+  sqlite3 *db;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      make_flow (&flow, i, i < 5 ? "Malicious" : NULL, EG_LABEL_SOURCE_IMPORTED,
+                 EG_FLOW_PORT_OF_INTEREST);
+      eg_store_add_flows (store, &flow, 1);
+    }
+  g_assert_true (eg_store_flush (store, NULL));
+  sensor = g_strdup (eg_store_get_sensor_id (store));
+  eg_store_unref (store);
+
+  /* Schema 2 is schema 1 and one index: take it back to 1. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'label_history_flow'"), ==, 0);
+  sqlite3_close (db);
+
+  store = eg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (eg_store_get_schema_version (store), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_cmpstr (eg_store_get_sensor_id (store), ==, sensor);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 10);
+  g_assert_true (eg_store_get_flow (store, "Ctest000003", &flow, NULL));
+  g_assert_true (flow.label == g_intern_string ("Malicious"));
+  g_assert_cmpint (flow.label_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  history = eg_store_get_label_history (store, "Ctest000003", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 5);
+  /* Retention works on the upgraded file and takes the history along. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 995, 0, EG_PRUNE_INCLUDE_UNSENT, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 5);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 5);
+  eg_store_unref (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'label_history_flow'"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_history"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_changes"), ==, 0);
+  sqlite3_close (db);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_flows_roundtrip (void)
 {
@@ -967,6 +1044,7 @@ main (int    argc,
   g_test_add_func ("/store/open/not-sqlite", test_open_not_sqlite);
   g_test_add_func ("/store/open/other-sqlite", test_open_other_sqlite);
   g_test_add_func ("/store/open/newer-schema", test_open_newer_schema);
+  g_test_add_func ("/store/open/upgrade-from-1", test_open_upgrade);
   g_test_add_func ("/store/flows/roundtrip", test_flows_roundtrip);
   g_test_add_func ("/store/labels/precedence", test_labels_precedence);
   g_test_add_func ("/store/labels/undo-history", test_labels_undo_history);

@@ -264,6 +264,7 @@ delete_listed (EgStore   *store,
       return FALSE;
     }
   return eg_store_exec (store, db, "DELETE FROM flows WHERE id IN (SELECT id FROM temp.prune_ids);"
+                        "INSERT INTO temp.pruned SELECT id FROM temp.prune_ids;"
                         "DELETE FROM temp.prune_ids;", error);
 }
 
@@ -285,7 +286,8 @@ prune_func (EgStore  *store,
   memset (&job->result, 0, sizeof job->result);
   if (!eg_store_exec (store, db, "CREATE TEMP TABLE IF NOT EXISTS prune_ids "
                       "(id INTEGER PRIMARY KEY, ts REAL, kind INTEGER);"
-                      "DELETE FROM temp.prune_ids;", error))
+                      "CREATE TEMP TABLE IF NOT EXISTS pruned (id INTEGER PRIMARY KEY);"
+                      "DELETE FROM temp.prune_ids; DELETE FROM temp.pruned;", error))
     return FALSE;
 
   if (job->cutoff > 0)
@@ -354,11 +356,13 @@ prune_func (EgStore  *store,
 
   if (job->result.n_deleted == 0)
     return TRUE;
+  /* What went with the deleted flows, found by their ids. */
   return eg_store_exec (store, db,
-                        "DELETE FROM outbox WHERE flow_id NOT IN (SELECT id FROM flows);"
-                        "DELETE FROM label_history WHERE flow_id NOT IN (SELECT id FROM flows);"
+                        "DELETE FROM outbox WHERE flow_id IN (SELECT id FROM temp.pruned);"
+                        "DELETE FROM label_history WHERE flow_id IN (SELECT id FROM temp.pruned);"
                         "DELETE FROM label_changes WHERE id NOT IN "
-                        "  (SELECT change_id FROM label_history);", error);
+                        "  (SELECT change_id FROM label_history);"
+                        "DELETE FROM temp.pruned;", error);
 }
 
 gboolean

@@ -62,6 +62,10 @@ static const char * const migrations[] = {
   "  flow_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL DEFAULT 1,"
   "  state INTEGER NOT NULL DEFAULT 0, queued_at REAL, sent_at REAL);"
   "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;",
+  /* 1 -> 2: retention drops the history of the flows it deletes by id
+   * instead of scanning the whole history (which now holds a row for every
+   * flow that arrived labeled). */
+  "CREATE INDEX label_history_flow ON label_history (flow_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EG_STORE_SCHEMA_VERSION);
