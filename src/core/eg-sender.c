@@ -21,6 +21,9 @@
  * by starting over: when nothing is in flight, or this often. */
 #define RESCAN_INTERVAL   (2 * G_TIME_SPAN_SECOND)
 #define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
+/* Idle, the counts change only when rows are queued (found by the next
+ * read anyway): counting the whole outbox every poll would be waste. */
+#define IDLE_COUNT_INTERVAL (5 * G_TIME_SPAN_SECOND)
 
 struct _EgSender {
   GObject       parent_instance;
@@ -717,7 +720,7 @@ commit_acked (EgSender *sender,
       sender->n_acked = 0;
     }
 
-  if (wait && sender->n_batches > 0)
+  if (wait && !g_queue_is_empty (&sender->committing))
     {
       /* Reports the first failure since the last flush: those rows stay
        * pending and go out again, a duplicate, never a loss. */
@@ -742,7 +745,9 @@ commit_acked (EgSender *sender,
   /* Counting reads the outbox: a few times a second, and at once when
    * nothing is in flight (the caller waits for "drained"). */
   if (g_hash_table_size (sender->in_flight) > 0
-      && now - sender->last_count < COUNT_INTERVAL)
+      ? now - sender->last_count < COUNT_INTERVAL
+      : sender->progress.state == EG_SENDER_STATE_IDLE
+        && now - sender->last_count < IDLE_COUNT_INTERVAL)
     return;
   sender->last_count = now;
   if (eg_store_get_outbox_counts (sender->store, &counts, NULL))
