@@ -13,7 +13,7 @@
 /* Delivery reports are served this often while producing. */
 #define POLL_EVERY        1000
 #define PROGRESS_INTERVAL (200 * G_TIME_SPAN_MILLISECOND)
-#define IDLE_POLL_MS      200
+#define IDLE_POLL_MS      50       /* idle: how soon new rows and a stop are seen */
 #define ACK_POLL_MS       50
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
