@@ -9,6 +9,8 @@
 #include "eg-error.h"
 
 #define READ_BATCH        5000     /* outbox rows per read */
+#define READ_AHEAD        2        /* batches the reader thread keeps ready */
+#define BATCH_WAIT        (10 * G_TIME_SPAN_MILLISECOND)
 #define MAX_IN_FLIGHT     100000   /* produced, not yet marked sent */
 /* Delivery reports are served this often while producing. */
 #define POLL_EVERY        1000
@@ -46,14 +48,28 @@ struct _EgSender {
   gint          n_committed;      /* atomic: batches the writer has finished */
   guint         n_batches;        /* batches queued */
   guint64       n_acked;          /* not yet counted in progress */
-  char          key[256];         /* "SENSOR-ID/" then the uid */
+  char          key_prefix[128];  /* "SENSOR-ID/" */
   gsize         key_prefix_len;
-  GString      *value;
-  gint64        cursor;
+  struct _Batch *current;         /* being produced */
   gint64        last_rescan;      /* monotonic µs */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
   guint         backoff_ms;
+
+  /* The reader thread reads the outbox and writes the messages ahead of the
+   * sender thread, which produces them: the two halves of a row's cost on
+   * two cores. Under pipe_lock. */
+  GThread      *reader;
+  GMutex        pipe_lock;
+  GCond         pipe_cond;
+  GQueue        ready;            /* Batch *, in outbox order */
+  GQueue        spare;            /* Batch *, to reuse */
+  guint         epoch;            /* bumped by each request: older reads are void */
+  gint64        reader_cursor;    /* the last flow_id read */
+  gboolean      reader_parked;    /* at the outbox's end: waits for a request */
+  gboolean      restart;          /* a request: read on from restart_after */
+  gint64        restart_after;
+  gboolean      reader_stop;
 
   /* Shared, under lock */
   GMutex        lock;
@@ -769,105 +785,272 @@ commit_acked (EgSender *sender,
   g_mutex_unlock (&sender->lock);
 }
 
+/* The pipeline between the reader thread and the sender thread */
+
 typedef struct {
-  EgSender *sender;
-  const char *sensor_id;
-  guint     produced;
-  gint64    last_id;
-  gboolean  stopped;       /* before the end of the outbox */
-} ProduceRun;
+  gint64  flow_id;
+  guint32 generation;
+  guint32 key_len;
+  guint32 value_len;
+  gsize   key_offset;
+  gsize   value_offset;
+} Message;
 
-/* One outbox row to one message; FALSE stops the read. */
-static gboolean
-produce_row (const EgOutboxRow *row,
-             gpointer           user_data)
+typedef struct _Batch {
+  guint    epoch;
+  guint    n_rows;      /* rows read; fewer than READ_BATCH: the outbox's end */
+  GArray  *messages;    /* Message */
+  GString *data;        /* their keys and values */
+  guint    next;        /* the first one not produced yet */
+} Batch;
+
+static Batch *
+batch_new (void)
 {
-  ProduceRun *run = user_data;
-  EgSender *sender = run->sender;
-  GString *value = sender->value;
-  gsize uid_len;
-  rd_kafka_resp_err_t err;
+  Batch *batch = g_new0 (Batch, 1);
 
-  run->last_id = row->flow_id;
-  if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (row->flow_id)))
-    return TRUE;
-  uid_len = strnlen (row->flow.uid, sizeof row->flow.uid);
-  memcpy (sender->key + sender->key_prefix_len, row->flow.uid, uid_len);
-  g_string_truncate (value, 0);
-  eg_kafka_message_append (value, run->sensor_id, &row->flow);
+  batch->messages = g_array_sized_new (FALSE, FALSE, sizeof (Message), READ_BATCH);
+  batch->data = g_string_sized_new (READ_BATCH * 1024);
+  return batch;
+}
 
-  for (;;)
-    {
-      err = rd_kafka_producev (sender->rk,
-                               RD_KAFKA_V_RKT (sender->rkt),
-                               RD_KAFKA_V_KEY (sender->key, sender->key_prefix_len + uid_len),
-                               RD_KAFKA_V_VALUE (value->str, value->len),
-                               RD_KAFKA_V_MSGFLAGS (RD_KAFKA_MSG_F_COPY),
-                               RD_KAFKA_V_HEADER (EG_KAFKA_SCHEMA_HEADER,
-                                                  G_STRINGIFY (EG_KAFKA_SCHEMA_VERSION), 1),
-                               RD_KAFKA_V_OPAQUE ((void *) (gintptr) row->flow_id),
-                               RD_KAFKA_V_END);
-      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || g_atomic_int_get (&sender->stopping))
-        break;
-      rd_kafka_poll (sender->rk, 10);
-    }
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    {
-      g_autofree char *message = g_strdup_printf ("producing to %s: %s", sender->config->topic,
-                                                  rd_kafka_err2str (err));
-      set_state (sender, EG_SENDER_STATE_RETRYING, message);
-      run->stopped = TRUE;
-      return FALSE;
-    }
-  IN_FLIGHT_ADD (sender->in_flight, row->flow_id, row->generation);
-  /* Serves delivery reports as they come, as kcat does. */
-  if (++run->produced % POLL_EVERY == 0)
-    rd_kafka_poll (sender->rk, 0);
-  if (g_atomic_int_get (&sender->stopping)
-      || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
-    {
-      run->stopped = TRUE;
-      return FALSE;
-    }
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_array_unref (batch->messages);
+  g_string_free (batch->data, TRUE);
+  g_free (batch);
+}
+
+typedef struct {
+  EgSender   *sender;
+  Batch      *batch;
+  const char *sensor_id;
+} ReadRun;
+
+/* Reader thread: one outbox row to its key and message. */
+static gboolean
+read_row (const EgOutboxRow *row,
+          gpointer           user_data)
+{
+  ReadRun *run = user_data;
+  GString *data = run->batch->data;
+  Message m;
+
+  m.flow_id = row->flow_id;
+  m.generation = row->generation;
+  m.key_offset = data->len;
+  g_string_append_len (data, run->sender->key_prefix, run->sender->key_prefix_len);
+  g_string_append_len (data, row->flow.uid, strnlen (row->flow.uid, sizeof row->flow.uid));
+  m.key_len = data->len - m.key_offset;
+  m.value_offset = data->len;
+  eg_kafka_message_append (data, run->sensor_id, &row->flow);
+  m.value_len = data->len - m.value_offset;
+  g_array_append_val (run->batch->messages, m);
   return TRUE;
 }
 
-/* Produces the next pending rows; the number produced. */
+static gpointer
+reader_thread (gpointer data)
+{
+  EgSender *sender = data;
+  ReadRun run = { sender, NULL, eg_store_get_sensor_id (sender->store) };
+
+  g_mutex_lock (&sender->pipe_lock);
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      Batch *batch;
+      gint64 after;
+      guint epoch;
+      gboolean ok;
+
+      while (!sender->reader_stop && !sender->restart
+             && (sender->reader_parked || g_queue_get_length (&sender->ready) >= READ_AHEAD))
+        g_cond_wait (&sender->pipe_cond, &sender->pipe_lock);
+      if (sender->reader_stop)
+        break;
+      if (sender->restart)
+        {
+          sender->reader_cursor = sender->restart_after;
+          sender->restart = FALSE;
+          sender->reader_parked = FALSE;
+        }
+      after = sender->reader_cursor;
+      epoch = sender->epoch;
+      batch = g_queue_pop_head (&sender->spare);
+      g_mutex_unlock (&sender->pipe_lock);
+
+      if (batch == NULL)
+        batch = batch_new ();
+      g_array_set_size (batch->messages, 0);
+      g_string_truncate (batch->data, 0);
+      batch->next = 0;
+      batch->epoch = epoch;
+      run.batch = batch;
+      ok = eg_store_foreach_pending (sender->store, after, READ_BATCH, read_row, &run,
+                                     &batch->n_rows, &error);
+      if (!ok)
+        set_state (sender, EG_SENDER_STATE_RETRYING, error->message);
+
+      g_mutex_lock (&sender->pipe_lock);
+      if (!ok || epoch != sender->epoch)
+        {
+          /* A failed read waits for the sender's next request; a read that
+           * a request overtook is void. */
+          g_queue_push_tail (&sender->spare, batch);
+          if (!ok && epoch == sender->epoch)
+            sender->reader_parked = TRUE;
+          continue;
+        }
+      if (batch->messages->len > 0)
+        sender->reader_cursor = g_array_index (batch->messages, Message,
+                                               batch->messages->len - 1).flow_id;
+      if (batch->n_rows < READ_BATCH)
+        sender->reader_parked = TRUE;
+      g_queue_push_tail (&sender->ready, batch);
+      g_cond_broadcast (&sender->pipe_cond);
+    }
+  g_mutex_unlock (&sender->pipe_lock);
+  return NULL;
+}
+
+/* Sender thread: the next batch to produce, or NULL after a short wait. */
+static Batch *
+next_batch (EgSender *sender)
+{
+  gint64 until = g_get_monotonic_time () + BATCH_WAIT;
+  Batch *batch;
+
+  g_mutex_lock (&sender->pipe_lock);
+  batch = g_queue_pop_head (&sender->ready);
+  if (batch == NULL && sender->reader_parked && !sender->restart)
+    {
+      /* The reader is at the end. Rows behind it (re-queued, or failed and
+       * retried) are found by starting over: when nothing is in flight, or
+       * every RESCAN_INTERVAL; otherwise it reads on for new rows. */
+      gint64 now = g_get_monotonic_time ();
+      gboolean rescan = g_hash_table_size (sender->in_flight) == 0
+                        || now - sender->last_rescan > RESCAN_INTERVAL;
+
+      sender->restart = TRUE;
+      sender->restart_after = rescan ? 0 : sender->reader_cursor;
+      sender->epoch++;
+      if (rescan)
+        sender->last_rescan = now;
+      g_cond_broadcast (&sender->pipe_cond);
+    }
+  while (batch == NULL && !g_atomic_int_get (&sender->stopping))
+    {
+      batch = g_queue_pop_head (&sender->ready);
+      if (batch == NULL && !g_cond_wait_until (&sender->pipe_cond, &sender->pipe_lock, until))
+        break;
+    }
+  if (batch)
+    g_cond_broadcast (&sender->pipe_cond);   /* room for the reader */
+  g_mutex_unlock (&sender->pipe_lock);
+  return batch;
+}
+
+static void
+recycle_batch (EgSender *sender,
+               Batch    *batch)
+{
+  g_mutex_lock (&sender->pipe_lock);
+  g_queue_push_tail (&sender->spare, batch);
+  g_mutex_unlock (&sender->pipe_lock);
+}
+
+/* Produces the next messages; the number produced. */
 static guint
 produce_pending (EgSender *sender)
 {
-  g_autoptr(GError) error = NULL;
-  ProduceRun run = { sender, eg_store_get_sensor_id (sender->store), 0, sender->cursor, FALSE };
-  guint n_rows = 0;
+  guint produced = 0;
+  Batch *batch;
 
   if (g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT
       || g_get_monotonic_time () < sender->backoff_until)
     return 0;
-  if (!eg_store_foreach_pending (sender->store, sender->cursor, READ_BATCH, produce_row, &run,
-                                 &n_rows, &error))
+  if (sender->current == NULL && !(sender->current = next_batch (sender)))
+    return 0;
+  batch = sender->current;
+
+  for (; batch->next < batch->messages->len; batch->next++)
     {
-      set_state (sender, EG_SENDER_STATE_RETRYING, error->message);
-      return 0;
+      const Message *m = &g_array_index (batch->messages, Message, batch->next);
+      const char *key = batch->data->str + m->key_offset;
+      const char *value = batch->data->str + m->value_offset;
+      rd_kafka_resp_err_t err;
+
+      if (g_atomic_int_get (&sender->stopping)
+          || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
+        break;
+      if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (m->flow_id)))
+        continue;
+      for (;;)
+        {
+          err = rd_kafka_producev (sender->rk,
+                                   RD_KAFKA_V_RKT (sender->rkt),
+                                   RD_KAFKA_V_KEY (key, m->key_len),
+                                   RD_KAFKA_V_VALUE ((void *) value, m->value_len),
+                                   RD_KAFKA_V_MSGFLAGS (RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_HEADER (EG_KAFKA_SCHEMA_HEADER,
+                                                      G_STRINGIFY (EG_KAFKA_SCHEMA_VERSION), 1),
+                                   RD_KAFKA_V_OPAQUE ((void *) (gintptr) m->flow_id),
+                                   RD_KAFKA_V_END);
+          if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || g_atomic_int_get (&sender->stopping))
+            break;
+          rd_kafka_poll (sender->rk, 10);
+        }
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        {
+          g_autofree char *message = g_strdup_printf ("producing to %s: %s",
+                                                      sender->config->topic,
+                                                      rd_kafka_err2str (err));
+          /* The batch waits where it stopped. */
+          set_state (sender, EG_SENDER_STATE_RETRYING, message);
+          break;
+        }
+      IN_FLIGHT_ADD (sender->in_flight, m->flow_id, m->generation);
+      /* Serves delivery reports as they come, as kcat does. */
+      if (++produced % POLL_EVERY == 0)
+        rd_kafka_poll (sender->rk, 0);
     }
-  sender->cursor = run.last_id;
-  if (!run.stopped && n_rows < READ_BATCH
-      && (g_hash_table_size (sender->in_flight) == 0
-          || g_get_monotonic_time () - sender->last_rescan > RESCAN_INTERVAL))
+  if (batch->next >= batch->messages->len)
     {
-      sender->cursor = 0;
-      sender->last_rescan = g_get_monotonic_time ();
+      sender->current = NULL;
+      recycle_batch (sender, batch);
     }
 
-  if (run.produced)
+  if (produced)
     {
       g_mutex_lock (&sender->lock);
-      sender->progress.produced += run.produced;
+      sender->progress.produced += produced;
       sender->progress.in_flight = g_hash_table_size (sender->in_flight);
       if (sender->progress.state == EG_SENDER_STATE_IDLE)
         sender->progress.state = EG_SENDER_STATE_SENDING;
       g_mutex_unlock (&sender->lock);
     }
-  return run.produced;
+  /* An empty batch (the end, or only rows in flight) still moved on. */
+  return produced ? produced : (sender->current == NULL && batch->messages->len > 0);
+}
+
+static void
+stop_reader (EgSender *sender)
+{
+  g_mutex_lock (&sender->pipe_lock);
+  sender->reader_stop = TRUE;
+  g_cond_broadcast (&sender->pipe_cond);
+  g_mutex_unlock (&sender->pipe_lock);
+  g_thread_join (sender->reader);
+  sender->reader = NULL;
+  /* What was read ahead is read again on the next start. */
+  if (sender->current)
+    g_queue_push_tail (&sender->spare, g_steal_pointer (&sender->current));
+  while (!g_queue_is_empty (&sender->ready))
+    g_queue_push_tail (&sender->spare, g_queue_pop_head (&sender->ready));
 }
 
 static gpointer
@@ -919,6 +1102,7 @@ sender_thread (gpointer data)
           sender->rk = create_producer (sender, &error);
           if (sender->rk == NULL)
             {
+              stop_reader (sender);
               set_state (sender, EG_SENDER_STATE_STOPPED, error->message);
               return NULL;
             }
@@ -936,6 +1120,7 @@ sender_thread (gpointer data)
   rd_kafka_destroy (sender->rk);
   sender->rk = NULL;
   g_hash_table_remove_all (sender->in_flight);
+  stop_reader (sender);
   set_state (sender, EG_SENDER_STATE_STOPPED, NULL);
   return NULL;
 }
@@ -950,10 +1135,16 @@ eg_sender_start (EgSender  *sender,
   if (sender->rk == NULL)
     return FALSE;
   g_atomic_int_set (&sender->stopping, 0);
-  sender->cursor = 0;
-  sender->key_prefix_len = g_snprintf (sender->key, sizeof sender->key - EG_UID_LEN, "%s/",
+  sender->key_prefix_len = g_snprintf (sender->key_prefix, sizeof sender->key_prefix, "%s/",
                                        eg_store_get_sensor_id (sender->store));
+  sender->key_prefix_len = MIN (sender->key_prefix_len, sizeof sender->key_prefix - 1);
+  sender->epoch = 0;
+  sender->reader_cursor = 0;
+  sender->reader_parked = FALSE;
+  sender->restart = FALSE;
+  sender->reader_stop = FALSE;
   set_state (sender, EG_SENDER_STATE_CONNECTING, NULL);
+  sender->reader = g_thread_new ("eg-sender-read", reader_thread, sender);
   sender->thread = g_thread_new ("eg-sender", sender_thread, sender);
   return TRUE;
 }
@@ -1017,8 +1208,10 @@ eg_sender_finalize (GObject *object)
   g_clear_pointer (&sender->acked_ids, g_array_unref);
   g_clear_pointer (&sender->acked_generations, g_array_unref);
   g_queue_clear_full (&sender->committing, (GDestroyNotify) g_array_unref);
-  if (sender->value)
-    g_string_free (sender->value, TRUE);
+  g_queue_clear_full (&sender->ready, batch_free);
+  g_queue_clear_full (&sender->spare, batch_free);
+  g_mutex_clear (&sender->pipe_lock);
+  g_cond_clear (&sender->pipe_cond);
   eg_sender_progress_clear (&sender->progress);
   g_mutex_clear (&sender->lock);
   G_OBJECT_CLASS (eg_sender_parent_class)->finalize (object);
@@ -1057,7 +1250,10 @@ eg_sender_init (EgSender *sender)
   sender->context = g_main_context_ref_thread_default ();
   sender->in_flight = IN_FLIGHT_NEW ();
   g_queue_init (&sender->committing);
-  sender->value = g_string_sized_new (2048);
+  g_queue_init (&sender->ready);
+  g_queue_init (&sender->spare);
+  g_mutex_init (&sender->pipe_lock);
+  g_cond_init (&sender->pipe_cond);
   sender->acked_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sender->acked_generations = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
