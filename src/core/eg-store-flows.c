@@ -352,6 +352,41 @@ read_label (EgStore     *store,
   return TRUE;
 }
 
+/* The job's new flows that are labeled and of interest, into the outbox in
+ * one statement: a statement per row was a fifth of the insert's time. The
+ * writer is the only one inserting, so the ids from first to last are the
+ * rows this job inserted. */
+static gboolean
+queue_new_rows (EgStore  *store,
+                sqlite3  *db,
+                gint64    first,
+                gint64    last,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (first == 0)
+    return TRUE;
+  sqlite3_prepare_v2 (db, "INSERT INTO outbox (flow_id, generation, state, queued_at) "
+                      "SELECT id, 1, 0, ?3 FROM flows WHERE id BETWEEN ?1 AND ?2 "
+                      "AND label IS NOT NULL AND flags & ?4 "
+                      "ON CONFLICT (flow_id) DO UPDATE SET generation = generation + 1, "
+                      "state = 0, queued_at = excluded.queued_at", -1, &stmt, NULL);
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, last);
+  sqlite3_bind_double (stmt, 3, g_get_real_time () / 1e6);
+  sqlite3_bind_int (stmt, 4, EG_FLOW_PORT_OF_INTEREST);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "queuing flows for upload");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_flows_func (EgStore  *store,
                    sqlite3  *db,
@@ -360,6 +395,7 @@ insert_flows_func (EgStore  *store,
 {
   FlowsJob *job = data;
   gint64 change_ids[EG_LABEL_SOURCE_OPERATOR + 1] = { -1, -1, -1, -1, -1 };
+  gint64 first_new = 0, last_new = 0;   /* the ids this job inserted */
 
   G_STATIC_ASSERT (G_N_ELEMENTS (change_ids) == 5);
   if (!prepare_flow_statements (store, db, error))
@@ -403,13 +439,15 @@ insert_flows_func (EgStore  *store,
       if (sqlite3_changes (db) == 1)
         {
           id = sqlite3_last_insert_rowid (db);
-          label = flow->label;
-          flags = flow->flags;
+          if (first_new == 0)
+            first_new = id;
+          last_new = id;
           if (tracked
               && !record_arrival (store, db, change_ids, id, flow->uid, NULL, NULL,
                                   EG_LABEL_SOURCE_NONE, flow->label, flow->detailed_label,
                                   flow->label_source, error))
             return FALSE;
+          continue;   /* the outbox takes the new rows at the end, in one go */
         }
       else
         {
@@ -446,13 +484,9 @@ insert_flows_func (EgStore  *store,
           sqlite3_reset (stmt);
           if (!ok)
             return FALSE;
-          continue;
         }
-      if (label && (flags & EG_FLOW_PORT_OF_INTEREST)
-          && !eg_store_update_outbox (store, db, id, label, flags, error))
-        return FALSE;
     }
-  return TRUE;
+  return queue_new_rows (store, db, first_new, last_new, error);
 }
 
 void
