@@ -79,6 +79,7 @@ for round in $(seq 1 "$rounds"); do
   rm -f "$db" "$db-wal" "$db-shm"
   "$insert" --flows "$flows" --unlabeled | sed 's/^/  /' | tee -a "$out/insert.log"
   "$insert" --flows "$flows" --db "$db" --messages "$msgs" | sed 's/^/  /' | tee -a "$out/insert.log"
+  sync   # the files just written go to disk now, not during whichever runs first
   if [ $((round % 2)) -eq 1 ]; then
     upload "$round"; kcat_send "$round"
   else
