@@ -51,6 +51,11 @@ struct _EgSender {
   char          key_prefix[128];  /* "SENSOR-ID/" */
   gsize         key_prefix_len;
   struct _Batch *current;         /* being produced */
+  gint          removal_seq;      /* atomic: bumped by each removal from in_flight */
+  GHashTable   *removed;          /* flow_id -> removal_seq, while a batch read
+                                   * before that removal may still come */
+  GQueue        removals;         /* GArray of ids, oldest first ... */
+  GQueue        removal_seqs;     /* ... and their removal_seq */
   gint64        last_rescan;      /* monotonic µs */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
@@ -750,11 +755,21 @@ commit_acked (EgSender *sender,
   while ((guint) g_atomic_int_get (&sender->n_committed) + g_queue_get_length (&sender->committing)
          > sender->n_batches)
     {
-      g_autoptr(GArray) ids = g_queue_pop_head (&sender->committing);
+      GArray *ids = g_queue_pop_head (&sender->committing);
+      gint seq = g_atomic_int_add (&sender->removal_seq, 1) + 1;
 
+      /* A batch the reader read before this removal may still hold these
+       * rows as pending: remember when they left (see produce_pending). */
       for (guint i = 0; i < ids->len; i++)
-        g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (g_array_index (ids, gint64, i)));
+        {
+          gint64 id = g_array_index (ids, gint64, i);
+
+          g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (id));
+          IN_FLIGHT_ADD (sender->removed, id, seq);
+        }
       sender->n_committing -= ids->len;
+      g_queue_push_tail (&sender->removals, ids);
+      g_queue_push_tail (&sender->removal_seqs, GINT_TO_POINTER (seq));
     }
 
   now = g_get_monotonic_time ();
@@ -798,6 +813,7 @@ typedef struct {
 
 typedef struct _Batch {
   guint    epoch;
+  gint     read_seq;    /* removal_seq when the read began */
   guint    n_rows;      /* rows read; fewer than READ_BATCH: the outbox's end */
   GArray  *messages;    /* Message */
   GString *data;        /* their keys and values */
@@ -889,6 +905,8 @@ reader_thread (gpointer data)
       g_string_truncate (batch->data, 0);
       batch->next = 0;
       batch->epoch = epoch;
+      /* Before the read: a removal counted here committed before it. */
+      batch->read_seq = g_atomic_int_get (&sender->removal_seq);
       run.batch = batch;
       ok = eg_store_foreach_pending (sender->store, after, READ_BATCH, read_row, &run,
                                      &batch->n_rows, &error);
@@ -963,6 +981,29 @@ recycle_batch (EgSender *sender,
   g_mutex_unlock (&sender->pipe_lock);
 }
 
+/* Removals older than the batch being produced (and so older than every
+ * batch still to come) can no longer make a row look pending. */
+static void
+forget_removals (EgSender *sender,
+                 gint      read_seq)
+{
+  while (!g_queue_is_empty (&sender->removal_seqs)
+         && GPOINTER_TO_INT (g_queue_peek_head (&sender->removal_seqs)) <= read_seq)
+    {
+      g_autoptr(GArray) ids = g_queue_pop_head (&sender->removals);
+      gint seq = GPOINTER_TO_INT (g_queue_pop_head (&sender->removal_seqs));
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          gpointer key = IN_FLIGHT_KEY (g_array_index (ids, gint64, i));
+
+          /* A later removal of the same id keeps its entry. */
+          if (GPOINTER_TO_INT (g_hash_table_lookup (sender->removed, key)) == seq)
+            g_hash_table_remove (sender->removed, key);
+        }
+    }
+}
+
 /* Produces the next messages; the number produced. */
 static guint
 produce_pending (EgSender *sender)
@@ -973,8 +1014,12 @@ produce_pending (EgSender *sender)
   if (g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT
       || g_get_monotonic_time () < sender->backoff_until)
     return 0;
-  if (sender->current == NULL && !(sender->current = next_batch (sender)))
-    return 0;
+  if (sender->current == NULL)
+    {
+      if (!(sender->current = next_batch (sender)))
+        return 0;
+      forget_removals (sender, sender->current->read_seq);
+    }
   batch = sender->current;
 
   for (; batch->next < batch->messages->len; batch->next++)
@@ -988,6 +1033,12 @@ produce_pending (EgSender *sender)
           || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
         break;
       if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (m->flow_id)))
+        continue;
+      /* Left the in-flight set after this batch was read: acknowledged and
+       * marked sent since, the batch's "pending" is stale. */
+      if (g_hash_table_size (sender->removed) > 0
+          && GPOINTER_TO_INT (g_hash_table_lookup (sender->removed, IN_FLIGHT_KEY (m->flow_id)))
+             > batch->read_seq)
         continue;
       for (;;)
         {
@@ -1209,6 +1260,9 @@ eg_sender_finalize (GObject *object)
   g_clear_pointer (&sender->acked_generations, g_array_unref);
   g_queue_clear_full (&sender->committing, (GDestroyNotify) g_array_unref);
   g_queue_clear_full (&sender->ready, batch_free);
+  g_queue_clear_full (&sender->removals, (GDestroyNotify) g_array_unref);
+  g_queue_clear (&sender->removal_seqs);
+  g_clear_pointer (&sender->removed, g_hash_table_unref);
   g_queue_clear_full (&sender->spare, batch_free);
   g_mutex_clear (&sender->pipe_lock);
   g_cond_clear (&sender->pipe_cond);
@@ -1251,6 +1305,9 @@ eg_sender_init (EgSender *sender)
   sender->in_flight = IN_FLIGHT_NEW ();
   g_queue_init (&sender->committing);
   g_queue_init (&sender->ready);
+  g_queue_init (&sender->removals);
+  g_queue_init (&sender->removal_seqs);
+  sender->removed = IN_FLIGHT_NEW ();
   g_queue_init (&sender->spare);
   g_mutex_init (&sender->pipe_lock);
   g_cond_init (&sender->pipe_cond);
