@@ -424,7 +424,7 @@ test_broker_down_mid_batch (void)
     return;
   dir = eg_test_mkdtemp ();
   broker_start (&broker);
-  store = make_store (dir, 0, 30000);
+  store = make_store (dir, 0, 12000);
   /* Slow acknowledgements: the first ones come while the rest are in flight. */
   broker_command (&broker, "rtt 400");
   sender = start_sender (store, &broker, &watch);
@@ -432,7 +432,7 @@ test_broker_down_mid_batch (void)
   broker_command (&broker, "down");
   acked_at_cut = watch.last.acknowledged;
   RUN_UNTIL (watch.saw_retrying);
-  if (acked_at_cut >= 30000)
+  if (acked_at_cut >= 12000)
     {
       g_test_skip ("every row was acknowledged before the cut");
     }
@@ -450,8 +450,8 @@ test_broker_down_mid_batch (void)
   broker_command (&broker, "up");
   RUN_UNTIL (DRAINED (&watch));
   eg_sender_stop (sender, 1000);
-  assert_outbox_empty (store, 30000);
-  g_assert_cmpuint (consume_and_check (&broker, store, 30000), >=, 30000);
+  assert_outbox_empty (store, 12000);
+  g_assert_cmpuint (consume_and_check (&broker, store, 12000), >=, 12000);
 
   drop_sender (&sender, &watch);
   eg_store_unref (store);
