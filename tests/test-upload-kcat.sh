@@ -124,6 +124,18 @@ kcat -b "$addr" -C -t edgeguard.flows.labeled -e -q -f '%k\t%h\n' > "$dir/keys"
 "$cli" status --db "$db" --prune --max-age-days 30 | grep -q "^Pruned: *5663 flows deleted$" \
   || fail "prune after upload"
 
+# A labeled Argus binetflow (Slips' test data, CTU labels) imports too.
+binetflow="$data/slips-dataset/test5-mixed.binetflow"
+if [ -f "$binetflow" ]; then
+  "$cli" import --db "$dir/argus.db" "$binetflow" 2> "$dir/import.err"
+  grep -q "296 flows, 0 bad lines" "$dir/import.err" || fail "binetflow import: $(cat "$dir/import.err")"
+  "$cli" status --db "$dir/argus.db" > "$dir/status"
+  grep -q "^  Malicious *277$" "$dir/status" && grep -q "^  Background *18$" "$dir/status" \
+    && grep -q "^Outbox: *295 pending, 0 sent$" "$dir/status" || fail "binetflow status: $(cat "$dir/status")"
+  [ "$("$cli" export --db "$dir/argus.db" --format csv --filter "source imported" 2>/dev/null \
+       | tail -n +2 | grep -c ',Malicious,.*Malware-TCP,')" -eq 80 ] || fail "binetflow labels"
+fi
+
 # Secrets: with every librdkafka debug context on, the SASL password shows
 # nowhere (the mock cluster has no SASL: the upload retries until stopped).
 secret="Pa55-$$-word"
