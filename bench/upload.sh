@@ -1,19 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Upload throughput beside kcat, in the same run, to the same broker:
+# Upload throughput and store insert rate beside kcat, in the same run, to the
+# same broker:
 #
-#   bench/upload.sh [FLOWS]    (default 200000)
+#   bench/upload.sh [FLOWS] [ROUNDS]    (default 200000 flows, 3 rounds)
 #
-# 1. bench/store-insert fills a database with FLOWS labeled flows (and prints
-#    the store's insert rate) and writes the very messages the sender makes.
+# Each round:
+# 1. bench/store-insert fills a fresh database with FLOWS labeled flows (the
+#    store's insert rate, flows + outbox) and writes the very messages the
+#    sender makes; once more with unlabeled flows (flows only, no outbox).
 # 2. edgeguard-cli upload sends them: rows/s from the database to Kafka's
 #    acknowledgement (idempotent, acks=all, lz4), every row marked sent.
-# 3. kcat -P sends the same KEY<TAB>JSON lines to another topic of the same
-#    broker with the same producer settings.
+# 3. kcat -P sends the same KEY<TAB>JSON lines, with the same schema header,
+#    to another topic of the same broker with the same producer settings.
+# Rounds alternate which of the two goes first; the medians are printed last.
 # The broker is edgeguard-devbroker (librdkafka's mock cluster, 3 brokers).
 set -eu
 cd "$(dirname "$0")/.."
 flows=${1:-200000}
+rounds=${2:-3}
 build=${BUILD_DIR:-build}
 out=${BENCH_DIR:-bench/out}
 cli=$build/src/cli/edgeguard-cli
@@ -27,35 +32,69 @@ command -v kcat >/dev/null || { echo "SKIP: kcat not installed"; exit 0; }
 mkdir -p "$out"
 db="$out/upload-bench.db"
 msgs="$out/upload-bench.jsonl"
-rm -f "$db" "$db-wal" "$db-shm" "$out/broker.addr"
+results="$out/results"
+rm -f "$out/broker.addr" "$results"
 
+topics=
+for round in $(seq 1 "$rounds"); do
+  topics="$topics --topic bench.edgeguard.$round --topic bench.kcat.$round"
+done
 mkfifo "$out/broker.in" 2>/dev/null || true
-"$broker" --address-file "$out/broker.addr" --topic bench.edgeguard --topic bench.kcat \
-  < "$out/broker.in" > "$out/broker.out" &
+# shellcheck disable=SC2086
+"$broker" --address-file "$out/broker.addr" $topics < "$out/broker.in" > "$out/broker.out" &
 broker_pid=$!
 exec 3> "$out/broker.in"   # keeps the broker's stdin open
 trap 'kill $broker_pid 2>/dev/null; exec 3>&-; rm -f "$out/broker.in"' EXIT
 while [ ! -s "$out/broker.addr" ]; do sleep 0.1; done
 addr=$(cat "$out/broker.addr")
-echo "broker: $addr"
-
-"$insert" --flows "$flows" --db "$db" --messages "$msgs"
-bytes=$(wc -c < "$msgs")
-echo "messages: $flows, $((bytes / flows)) bytes each on average"
+echo "broker: $addr; $flows flows, $rounds rounds; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 now() { date +%s.%N; }
 rate() { echo "$1 $2 $3" | awk '{ printf "%.0f", $1 / ($3 - $2) }'; }
 
-t0=$(now)
-"$cli" upload --db "$db" --bootstrap-servers "$addr" --topic bench.edgeguard --quiet
-t1=$(now)
-echo "edgeguard-cli upload: $flows rows in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s:" \
-     "$(rate "$flows" "$t0" "$t1") rows/s (database -> acknowledged -> marked sent)"
-"$cli" status --db "$db" | grep Outbox
+upload() {
+  t0=$(now)
+  "$cli" upload --db "$db" --bootstrap-servers "$addr" --topic "bench.edgeguard.$1" --quiet
+  t1=$(now)
+  r=$(rate "$flows" "$t0" "$t1")
+  "$cli" status --db "$db" | grep -q "^Outbox: *0 pending, $flows sent$" \
+    || { echo "upload left rows pending"; exit 1; }
+  echo "  edgeguard-cli upload: $r rows/s (database -> acknowledged -> marked sent)"
+  echo "upload $r" >> "$results"
+}
 
-t0=$(now)
-kcat -P -b "$addr" -t bench.kcat -K '	' -X enable.idempotence=true -X acks=all \
-  -X compression.type=lz4 -X linger.ms=20 -X batch.num.messages=10000 -l "$msgs"
-t1=$(now)
-echo "kcat -P:              $flows msgs in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s:" \
-     "$(rate "$flows" "$t0" "$t1") msgs/s (file -> acknowledged)"
+kcat_send() {
+  t0=$(now)
+  kcat -P -b "$addr" -t "bench.kcat.$1" -K '	' -H edgeguard-schema=1 \
+    -X enable.idempotence=true -X acks=all -X compression.type=lz4 -X linger.ms=20 \
+    -X batch.num.messages=10000 -l "$msgs"
+  t1=$(now)
+  r=$(rate "$flows" "$t0" "$t1")
+  echo "  kcat -P:              $r msgs/s (file -> acknowledged)"
+  echo "kcat $r" >> "$results"
+}
+
+for round in $(seq 1 "$rounds"); do
+  echo "round $round:"
+  rm -f "$db" "$db-wal" "$db-shm"
+  "$insert" --flows "$flows" --unlabeled | sed 's/^/  /' | tee -a "$out/insert.log"
+  "$insert" --flows "$flows" --db "$db" --messages "$msgs" | sed 's/^/  /' | tee -a "$out/insert.log"
+  sync   # the files just written go to disk now, not during whichever runs first
+  if [ $((round % 2)) -eq 1 ]; then
+    upload "$round"; kcat_send "$round"
+  else
+    kcat_send "$round"; upload "$round"
+  fi
+done
+sed -n 's/.*: \([0-9]*\) rows\/s (flows only.*/insert-flows \1/p; s/.*: \([0-9]*\) rows\/s (flows + outbox.*/insert-outbox \1/p' \
+  "$out/insert.log" >> "$results"
+rm -f "$out/insert.log"
+
+median() {
+  grep "^$1 " "$results" | cut -d' ' -f2 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+echo "medians of $rounds rounds ($(date -u +%Y-%m-%d), $(nproc) cores):"
+echo "  edgeguard-cli upload     $(median upload) rows/s"
+echo "  kcat -P (same messages)  $(median kcat) msgs/s"
+echo "  store insert, flows      $(median insert-flows) rows/s"
+echo "  store insert, + outbox   $(median insert-outbox) rows/s"

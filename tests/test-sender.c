@@ -409,6 +409,56 @@ test_broker_down (void)
   eg_test_rmdir (dir);
 }
 
+/* The broker goes down while batches are in flight, not between them. */
+static void
+test_broker_down_mid_batch (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(EgSender) sender = NULL;
+  Broker broker = { 0 };
+  Watch watch;
+  EgStore *store;
+  guint64 acked_at_cut;
+
+  if (!have_kcat ())
+    return;
+  dir = eg_test_mkdtemp ();
+  broker_start (&broker);
+  store = make_store (dir, 0, 12000);
+  /* Slow acknowledgements: the first ones come while the rest are in flight. */
+  broker_command (&broker, "rtt 400");
+  sender = start_sender (store, &broker, &watch);
+  RUN_UNTIL (watch.last.acknowledged > 0 || watch.last.state == EG_SENDER_STATE_IDLE);
+  broker_command (&broker, "down");
+  acked_at_cut = watch.last.acknowledged;
+  RUN_UNTIL (watch.saw_retrying);
+  if (acked_at_cut >= 12000)
+    {
+      g_test_skip ("every row was acknowledged before the cut");
+    }
+  else
+    {
+      EgOutboxCounts counts;
+
+      g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+      g_test_message ("cut with %" G_GUINT64_FORMAT " acknowledged, %" G_GUINT64_FORMAT
+                      " marked sent, %" G_GUINT64_FORMAT " in flight", acked_at_cut, counts.sent,
+                      watch.last.in_flight);
+      g_assert_cmpuint (counts.pending, >, 0);
+    }
+  broker_command (&broker, "rtt 0");
+  broker_command (&broker, "up");
+  RUN_UNTIL (DRAINED (&watch));
+  eg_sender_stop (sender, 1000);
+  assert_outbox_empty (store, 12000);
+  g_assert_cmpuint (consume_and_check (&broker, store, 12000), >=, 12000);
+
+  drop_sender (&sender, &watch);
+  eg_store_unref (store);
+  broker_stop (&broker);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_produce_errors (void)
 {
@@ -447,6 +497,7 @@ test_uploader_killed (void)
   g_autoptr(GError) error = NULL;
   Broker broker = { 0 };
   EgOutboxCounts counts = { 0 };
+  guint64 pending_at_kill;
   EgStore *store;
   guint n;
 
@@ -474,6 +525,7 @@ test_uploader_killed (void)
   g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
   g_test_message ("killed with %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " pending",
                   counts.sent, counts.pending);
+  pending_at_kill = counts.pending;
 
   /* Started again, it completes. */
   broker_command (&broker, "rtt 0");
@@ -489,6 +541,9 @@ test_uploader_killed (void)
   n = consume_and_check (&broker, store, 8000);
   g_assert_cmpuint (n, >=, 8000);
   g_test_message ("%u messages for 8000 flows", n);
+  /* Only what was pending at the kill can arrive twice: neither process
+   * sends a row twice by itself. */
+  g_assert_cmpuint (n - 8000, <=, pending_at_kill);
 
   eg_store_unref (store);
   broker_stop (&broker);
@@ -557,6 +612,131 @@ test_bad_config (void)
   g_clear_pointer (&config->bootstrap_servers, g_free);
   g_assert_null (eg_sender_new (store, config, &error));
   g_assert_error (error, EG_ERROR, EG_ERROR_BROKER);
+  g_clear_error (&error);
+  eg_test_rmdir (dir);
+}
+
+static void
+test_bad_tls_ca (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ca = g_build_filename (dir, "ca.pem", NULL);
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgStore) store = eg_store_open (path, &error);
+  g_autoptr(EgSender) sender = NULL;
+
+  /* Missing: said at once, naming the file and the setting. */
+  g_free (config->security_protocol);
+  config->security_protocol = g_strdup ("ssl");
+  config->ssl_ca_location = g_strdup (ca);
+  g_assert_null (eg_sender_new (store, config, &error));
+  g_assert_error (error, EG_ERROR, EG_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, ca));
+  g_assert_nonnull (strstr (error->message, "ssl-ca-location"));
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+  g_clear_error (&error);
+
+  /* Not a certificate: said on start, naming the file. */
+  g_assert_true (g_file_set_contents (ca, "not a certificate\n", -1, NULL));
+  sender = eg_sender_new (store, config, &error);
+  g_assert_no_error (error);
+  g_assert_false (eg_sender_start (sender, &error));
+  g_assert_error (error, EG_ERROR, EG_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, ca));
+  g_assert_nonnull (strstr (error->message, "cannot be loaded"));
+  g_clear_error (&error);
+  g_clear_object (&sender);
+  eg_test_rmdir (dir);
+}
+
+/* Every log message of the process, from any thread. */
+static GMutex log_lock;
+static GString *log_text;
+
+static void
+capture_log (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        user_data)
+{
+  g_mutex_lock (&log_lock);
+  g_string_append_printf (log_text, "%s: %s\n", domain ? domain : "", message);
+  g_mutex_unlock (&log_lock);
+}
+
+static gboolean
+log_contains (const char *text)
+{
+  gboolean found;
+
+  g_mutex_lock (&log_lock);
+  found = strstr (log_text->str, text) != NULL;
+  g_mutex_unlock (&log_lock);
+  return found;
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_secrets_never_logged (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *password = g_strdup_printf ("Pa55-%08x-word", g_random_int ());
+  g_autoptr(EgConfig) config = eg_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgSender) sender = NULL;
+  EgSenderProgress progress = { 0 };
+  Broker broker = { 0 };
+  GLogFunc old_handler;
+  EgStore *store;
+  guint ticker;
+
+  dir = eg_test_mkdtemp ();
+  broker_start (&broker);
+  store = make_store (dir, 0, 10);
+
+  /* librdkafka's every debug context, through our log. */
+  log_text = g_string_new (NULL);
+  old_handler = g_log_set_default_handler (capture_log, NULL);
+  g_setenv ("EDGEGUARD_KAFKA_DEBUG", "all", TRUE);
+  g_free (config->bootstrap_servers);
+  config->bootstrap_servers = g_strdup (broker.address);
+  g_free (config->security_protocol);
+  config->security_protocol = g_strdup ("sasl_plaintext");
+  config->sasl_mechanism = g_strdup ("PLAIN");
+  config->sasl_username = g_strdup ("alice");
+  config->sasl_password = g_strdup (password);
+  sender = eg_sender_new (store, config, &error);
+  g_assert_no_error (error);
+  g_assert_true (eg_sender_start (sender, &error));
+  g_assert_no_error (error);
+
+  /* The mock cluster has no SASL: the client tries to authenticate, fails
+   * and retries, logging as it goes. */
+  ticker = g_timeout_add (20, tick, NULL);   /* the log comes from other threads */
+  RUN_UNTIL (log_contains ("sasl.password = [redacted]")
+             && log_contains ("Failed to initialize SASL authentication"));
+  g_source_remove (ticker);
+  eg_sender_get_progress (sender, &progress);
+  eg_sender_stop (sender, 0);
+  g_unsetenv ("EDGEGUARD_KAFKA_DEBUG");
+  g_log_set_default_handler (old_handler, NULL);
+
+  g_assert_null (strstr (log_text->str, password));
+  if (progress.last_error)
+    g_assert_null (strstr (progress.last_error, password));
+  eg_sender_progress_clear (&progress);
+
+  g_clear_object (&sender);
+  g_string_free (g_steal_pointer (&log_text), TRUE);
+  eg_store_unref (store);
+  broker_stop (&broker);
   eg_test_rmdir (dir);
 }
 
@@ -567,8 +747,11 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sender/message/format", test_message_format);
   g_test_add_func ("/sender/config/bad", test_bad_config);
+  g_test_add_func ("/sender/config/tls-ca", test_bad_tls_ca);
+  g_test_add_func ("/sender/secrets/never-logged", test_secrets_never_logged);
   g_test_add_func ("/sender/upload/kcat", test_upload_kcat);
   g_test_add_func ("/sender/faults/broker-down", test_broker_down);
+  g_test_add_func ("/sender/faults/broker-down-mid-batch", test_broker_down_mid_batch);
   g_test_add_func ("/sender/faults/produce-errors", test_produce_errors);
   g_test_add_func ("/sender/crash/uploader-sigkill", test_uploader_killed);
   return g_test_run ();

@@ -130,6 +130,83 @@ test_open_newer_schema (void)
   eg_test_rmdir (dir);
 }
 
+static gint64
+sql_int (sqlite3    *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* A database of schema 1 (what the first release wrote) opens, is upgraded
+ * in place and keeps its flows, labels, history and outbox. */
+static void
+test_open_upgrade (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(GArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sensor = NULL;
+  EgOutboxCounts counts;
+  EgPruneResult r;
+  EgStore *store = open_store (dir, "old.db");
+  EgFlow flow;
+  sqlite3 *db;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      make_flow (&flow, i, i < 5 ? "Malicious" : NULL, EG_LABEL_SOURCE_IMPORTED,
+                 EG_FLOW_PORT_OF_INTEREST);
+      eg_store_add_flows (store, &flow, 1);
+    }
+  g_assert_true (eg_store_flush (store, NULL));
+  sensor = g_strdup (eg_store_get_sensor_id (store));
+  eg_store_unref (store);
+
+  /* Schema 2 is schema 1 and one index: take it back to 1. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'label_history_flow'"), ==, 0);
+  sqlite3_close (db);
+
+  store = eg_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (eg_store_get_schema_version (store), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_cmpstr (eg_store_get_sensor_id (store), ==, sensor);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 10);
+  g_assert_true (eg_store_get_flow (store, "Ctest000003", &flow, NULL));
+  g_assert_true (flow.label == g_intern_string ("Malicious"));
+  g_assert_cmpint (flow.label_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  history = eg_store_get_label_history (store, "Ctest000003", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 5);
+  /* Retention works on the upgraded file and takes the history along. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 995, 0, EG_PRUNE_INCLUDE_UNSENT, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 5);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 5);
+  eg_store_unref (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'label_history_flow'"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_history"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_changes"), ==, 0);
+  sqlite3_close (db);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_flows_roundtrip (void)
 {
@@ -415,6 +492,94 @@ test_labels_rules (void)
 }
 
 static void
+test_labels_history_on_arrival (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgLabelRuleSet) rules = NULL;
+  g_autoptr(GArray) history = NULL;
+  EgLabelChange *c;
+  guint64 n = 99;
+  const char *uids[] = { "Ctest000000", NULL };
+  EgFlow flows[3];
+
+  rules = eg_label_rule_set_parse ("rules", "Malicious, HTTPS-C2:\n  - dstPort=443\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (eg_store_set_label_rules (store, rules, &error));
+
+  /* 0: imported ground truth (port 80); 1: labeled by the rule on the way
+   * in (443); 2: only a model's suggestion (80). */
+  make_flow (&flows[0], 0, "Benign", EG_LABEL_SOURCE_IMPORTED, 0);
+  make_flow (&flows[1], 1, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+  make_flow (&flows[2], 2, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+  eg_store_add_flows (store, flows, 3);
+  g_assert_true (eg_store_flush (store, NULL));
+
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  c = &g_array_index (history, EgLabelChange, 0);
+  g_assert_cmpstr (c->kind, ==, "import");
+  g_assert_null (c->old_label);
+  g_assert_cmpint (c->old_source, ==, EG_LABEL_SOURCE_NONE);
+  g_assert_cmpstr (c->new_label, ==, "Benign");
+  g_assert_cmpint (c->new_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  g_assert_cmpstr (c->who, ==, g_get_user_name ());
+  g_clear_pointer (&history, g_array_unref);
+
+  history = eg_store_get_label_history (store, "Ctest000001", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  c = &g_array_index (history, EgLabelChange, 0);
+  g_assert_cmpstr (c->kind, ==, "arrival");
+  g_assert_cmpstr (c->new_label, ==, "Malicious");
+  g_assert_cmpstr (c->new_detailed_label, ==, "HTTPS-C2");
+  g_assert_cmpint (c->new_source, ==, EG_LABEL_SOURCE_RULE);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* A model's suggestion is not a change. */
+  history = eg_store_get_label_history (store, "Ctest000002", NULL);
+  g_assert_cmpuint (history->len, ==, 0);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* The flow again: new ground truth replaces the old (with its old value
+   * in the history); a model's word for it changes nothing. */
+  make_flow (&flows[0], 0, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+  flows[0].detailed_label = g_intern_string ("Attack");
+  eg_store_add_flows (store, flows, 1);
+  make_flow (&flows[0], 0, "Background", EG_LABEL_SOURCE_MODEL, 0);
+  eg_store_add_flows (store, flows, 1);
+  make_flow (&flows[0], 0, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+  flows[0].detailed_label = g_intern_string ("Attack");
+  eg_store_add_flows (store, flows, 1);
+  g_assert_true (eg_store_flush (store, NULL));
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 2);
+  c = &g_array_index (history, EgLabelChange, 1);
+  g_assert_cmpstr (c->kind, ==, "import");
+  g_assert_cmpstr (c->old_label, ==, "Benign");
+  g_assert_cmpint (c->old_source, ==, EG_LABEL_SOURCE_IMPORTED);
+  g_assert_cmpstr (c->new_label, ==, "Malicious");
+  g_assert_cmpstr (c->new_detailed_label, ==, "Attack");
+  g_clear_pointer (&history, g_array_unref);
+
+  /* Undo takes back the operator's change, never the data's own labels. */
+  g_assert_true (eg_store_relabel_uids (store, uids, "Benign", NULL, EG_LABEL_SOURCE_OPERATOR,
+                                        "op", NULL, NULL));
+  g_assert_true (eg_store_undo (store, "op", &n, NULL));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (eg_store_undo (store, "op", &n, NULL));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_true (label_of (store, "Ctest000000", NULL) == g_intern_string ("Malicious"));
+  history = eg_store_get_label_history (store, "Ctest000000", NULL);
+  g_assert_cmpuint (history->len, ==, 4);
+  g_assert_cmpstr (g_array_index (history, EgLabelChange, 2).kind, ==, "relabel");
+  g_assert_cmpstr (g_array_index (history, EgLabelChange, 3).kind, ==, "undo");
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
+static void
 test_outbox (void)
 {
   g_autofree char *dir = eg_test_mkdtemp ();
@@ -454,7 +619,7 @@ test_outbox (void)
   /* Flow 0 changes while in flight: its acknowledgement does not count. */
   g_assert_true (eg_store_relabel_uids (store, uids, "Benign", NULL, EG_LABEL_SOURCE_OPERATOR,
                                         "op", NULL, NULL));
-  eg_store_mark_sent (store, ids, gens, 2);
+  eg_store_mark_sent (store, ids, gens, 2, NULL, NULL);
   g_assert_true (eg_store_flush (store, NULL));
   g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
   g_assert_cmpuint (counts.pending, ==, 1);
@@ -479,38 +644,148 @@ test_outbox (void)
   eg_test_rmdir (dir);
 }
 
+/* 1000 flows, one per second: 0-99 labeled and pending in the outbox,
+ * 100-199 ground truth never queued (not of interest), 200-249 a model's
+ * suggestion never queued, 250-299 labeled and acknowledged, the rest
+ * unlabeled. */
+static void
+add_retention_flows (EgStore *store,
+                     double   ts0)
+{
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) gens = g_array_new (FALSE, FALSE, sizeof (guint32));
+  EgFlow flow;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      if (i < 100)
+        make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_MODEL, EG_FLOW_PORT_OF_INTEREST);
+      else if (i < 200)
+        make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_IMPORTED, 0);
+      else if (i < 250)
+        make_flow (&flow, i, "Benign", EG_LABEL_SOURCE_MODEL, 0);
+      else if (i < 300)
+        make_flow (&flow, i, "Benign", EG_LABEL_SOURCE_OPERATOR, EG_FLOW_PORT_OF_INTEREST);
+      else
+        make_flow (&flow, i, NULL, EG_LABEL_SOURCE_NONE, EG_FLOW_PORT_OF_INTEREST);
+      flow.ts = ts0 + i;
+      g_array_append_val (flows, flow);
+    }
+  eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_pending (store, 0, 1000, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 150);
+  for (guint i = 100; i < 150; i++)
+    {
+      EgOutboxRow *row = &g_array_index (rows, EgOutboxRow, i);
+      g_array_append_val (ids, row->flow_id);
+      g_array_append_val (gens, row->generation);
+    }
+  eg_store_mark_sent (store, (gint64 *) ids->data, (guint32 *) gens->data, ids->len,
+                      NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+}
+
 static void
 test_retention (void)
 {
   g_autofree char *dir = eg_test_mkdtemp ();
   EgStore *store = open_store (dir, "s.db");
-  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
-  guint64 deleted = 0, kept = 0;
+  EgPruneResult r;
   EgOutboxCounts counts;
+  g_autofree char *text = NULL;
   EgFlow flow;
 
-  /* 1000 flows, one per second; the first 100 are labeled and pending. */
-  for (guint i = 0; i < 1000; i++)
+  add_retention_flows (store, 1700000000.0);
+
+  /* Keep the last 500 s: of the 500 older flows the 100 pending and the 100
+   * never-queued ground truth labels stay, and the result says why. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, EG_PRUNE_NONE, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 300);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 0);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 700);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 100);
+  g_assert_cmpuint (counts.sent, ==, 0);   /* the sent rows went with their flows */
+  g_assert_true (eg_store_get_flow (store, "Ctest000150", &flow, NULL));
+  g_assert_false (eg_store_get_flow (store, "Ctest000220", &flow, NULL));
+  g_assert_false (eg_store_get_flow (store, "Ctest000260", &flow, NULL));
+  text = eg_prune_result_describe (&r);
+  g_assert_cmpstr (text, ==, "300 flows deleted; kept 100 labeled flows that wait for Kafka's "
+                   "acknowledgement (upload them first); kept 100 labeled flows that were "
+                   "never queued for upload (export them, or prune with --include-unsent)");
+
+  /* A tiny size limit: everything that is not protected goes, and every
+   * protected flow is counted as kept. */
+  g_assert_true (eg_store_prune (store, 0, 0, 4096, EG_PRUNE_NONE, &r, NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 500);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 200);
+
+  /* The operator's explicit word drops them, and the count says what was lost. */
+  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, EG_PRUNE_INCLUDE_UNSENT, &r,
+                                 NULL));
+  g_assert_cmpuint (r.n_deleted, ==, 200);
+  g_assert_cmpuint (r.n_dropped_unsent, ==, 200);
+  g_assert_cmpuint (r.n_kept_pending + r.n_kept_unqueued, ==, 0);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 0);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 0);
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
+static void
+test_retention_automatic (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(EgConfig) config = eg_config_new ();
+  double now = g_get_real_time () / 1e6;
+  EgPruneResult r;
+
+  /* Nothing runs without a configured limit. */
+  add_retention_flows (store, now - 40 * 86400.0);
+  g_assert_false (eg_store_get_last_retention (store, &r));
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 1000);
+
+  /* 30 days: the writer prunes on its own, soon after the call. */
+  config->retention_days = 30;
+  eg_store_apply_config (store, config);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_last_retention (store, &r));
+  g_assert_cmpuint (r.n_deleted, ==, 800);
+  g_assert_cmpuint (r.n_kept_pending, ==, 100);
+  g_assert_cmpuint (r.n_kept_unqueued, ==, 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 200);
+
+  /* And again once enough new flows were stored: old ones go, new ones stay. */
+  for (guint i = 0; i < EG_STORE_RETENTION_EVERY_FLOWS; i++)
     {
-      make_flow (&flow, i, i < 100 ? "Malicious" : NULL, EG_LABEL_SOURCE_MODEL,
-                 EG_FLOW_PORT_OF_INTEREST);
+      EgFlow flow;
+
+      make_flow (&flow, 1000 + i, NULL, EG_LABEL_SOURCE_NONE, 0);
+      flow.ts = i < 100 ? now - 60 : now - 31 * 86400.0;
       g_array_append_val (flows, flow);
     }
   eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_last_retention (store, &r));
+  g_assert_cmpuint (r.n_deleted, ==, EG_STORE_RETENTION_EVERY_FLOWS - 100);
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 300);
 
-  /* Keep the last 500 s: 500 go, but the 100 pending ones stay and say so. */
-  g_assert_true (eg_store_prune (store, 1700001000.0, 500, 0, &deleted, &kept, NULL));
-  g_assert_cmpuint (deleted, ==, 400);
-  g_assert_cmpuint (kept, ==, 100);
-  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 600);
-  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
-  g_assert_cmpuint (counts.pending, ==, 100);
-
-  /* A tiny size limit: everything that is not pending goes. */
-  g_assert_true (eg_store_prune (store, 0, 0, 4096, &deleted, &kept, NULL));
-  g_assert_cmpuint (deleted, ==, 500);
-  g_assert_cmpuint (kept, ==, 100);
-  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 100);
+  /* Turned off: nothing more goes. */
+  eg_store_set_retention (store, 0, 0);
+  eg_store_add_flows (store, (EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_cmpint (eg_store_count_flows (store, NULL), ==, 300 + EG_STORE_RETENTION_EVERY_FLOWS - 100);
 
   eg_store_unref (store);
   eg_test_rmdir (dir);
@@ -601,6 +876,108 @@ crash_writer (const char *path)
   return 0;
 }
 
+/* What eg_alerts_write makes of the stored alerts, as text. */
+static char *
+write_alerts (GPtrArray    *alerts,
+              EgFlowFormat  format,
+              const char   *filter_text,
+              guint        *n)
+{
+  g_autoptr(EgFlowFilter) filter = filter_text ? eg_flow_filter_parse (filter_text, NULL) : NULL;
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream (&text, &len);
+
+  g_assert_true (eg_alerts_write (out, format, alerts, filter, n, &error));
+  g_assert_no_error (error);
+  fclose (out);
+  return text;
+}
+
+static void
+test_alerts_export (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  GPtrArray *alerts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) back = NULL;
+  g_autofree char *csv = NULL, *tsv = NULL, *json = NULL, *some = NULL;
+  g_auto(GStrv) lines = NULL;
+  EgAlert *alert;
+  guint n = 0;
+
+  alert = eg_alert_new ("port-scan-vertical");
+  alert->ts = 1700000000.5;
+  eg_addr_parse ("10.0.0.5", &alert->src);
+  eg_addr_parse ("192.0.2.7", &alert->dst);
+  alert->proto = IPPROTO_TCP;
+  alert->threat_level = EG_THREAT_MEDIUM;
+  alert->confidence = 0.5;
+  alert->description = g_strdup ("10.0.0.5 probed 40 ports, \"quickly\"");
+  eg_alert_add_uid (alert, "Ca");
+  eg_alert_add_uid (alert, "Cb");
+  g_ptr_array_add (alerts, alert);
+  alert = eg_alert_new ("threat-intel");
+  alert->ts = 1700000100.0;
+  eg_addr_parse ("10.0.0.9", &alert->src);
+  eg_addr_parse ("198.51.100.1", &alert->dst);
+  alert->dport = 443;
+  alert->proto = IPPROTO_TCP;
+  alert->threat_level = EG_THREAT_HIGH;
+  alert->confidence = 1;
+  alert->description = g_strdup ("known C2");
+  g_strlcpy (alert->country, "RU", sizeof alert->country);
+  alert->asn = 64500;
+  eg_alert_add_uid (alert, "Cc");
+  g_ptr_array_add (alerts, alert);
+  eg_store_add_alerts (store, alerts);
+  g_assert_true (eg_store_flush (store, NULL));
+  back = eg_store_query_alerts (store, NULL, 0, 0, NULL);
+  g_assert_cmpuint (back->len, ==, 2);
+
+  csv = write_alerts (back, EG_FLOW_FORMAT_CSV, NULL, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (csv, ==,
+                   "ts,detector,src,dst,dport,proto,threat_level,confidence,description,uids,"
+                   "country,asn\n"
+                   "1700000000.500000,port-scan-vertical,10.0.0.5,192.0.2.7,0,tcp,medium,0.500,"
+                   "\"10.0.0.5 probed 40 ports, \"\"quickly\"\"\",Ca Cb,,\n"
+                   "1700000100.000000,threat-intel,10.0.0.9,198.51.100.1,443,tcp,high,1.000,"
+                   "known C2,Cc,RU,64500\n");
+
+  tsv = write_alerts (back, EG_FLOW_FORMAT_ZEEK_TSV, NULL, &n);
+  lines = g_strsplit (tsv, "\n", -1);
+  g_assert_cmpstr (lines[4], ==, "#path\talerts");
+  g_assert_cmpstr (lines[6], ==, "#fields\tts\tdetector\tsrc\tdst\tdport\tproto\tthreat_level\t"
+                   "confidence\tdescription\tuids\tcountry\tasn");
+  g_assert_cmpstr (lines[7], ==, "#types\ttime\tstring\taddr\taddr\tport\tstring\tstring\t"
+                   "double\tstring\tset[string]\tstring\tcount");
+  g_assert_cmpstr (lines[8], ==, "1700000000.500000\tport-scan-vertical\t10.0.0.5\t192.0.2.7\t0\t"
+                   "tcp\tmedium\t0.500\t10.0.0.5 probed 40 ports\\x2c \"quickly\"\tCa,Cb\t-\t-");
+  g_assert_true (g_str_has_prefix (lines[10], "#close\t"));
+
+  json = write_alerts (back, EG_FLOW_FORMAT_JSON, NULL, &n);
+  g_assert_true (g_str_has_prefix (json, "{\"ts\":1700000000.500000,\"detector\":"
+                                   "\"port-scan-vertical\""));
+  g_assert_cmpuint (n, ==, 2);
+
+  /* The filter reads an alert as a flow: addresses, port, uid. */
+  some = write_alerts (back, EG_FLOW_FORMAT_JSON, "dst 198.51.100.0/24 and dport 443", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (some, "\"known C2\""));
+  g_clear_pointer (&some, g_free);
+  some = write_alerts (back, EG_FLOW_FORMAT_CSV, "uid Cb", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (some, "port-scan-vertical"));
+  g_clear_pointer (&some, g_free);
+  some = write_alerts (back, EG_FLOW_FORMAT_CSV, "src 172.16.0.0/12", &n);
+  g_assert_cmpuint (n, ==, 0);
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_crash_sigkill (void)
 {
@@ -667,13 +1044,17 @@ main (int    argc,
   g_test_add_func ("/store/open/not-sqlite", test_open_not_sqlite);
   g_test_add_func ("/store/open/other-sqlite", test_open_other_sqlite);
   g_test_add_func ("/store/open/newer-schema", test_open_newer_schema);
+  g_test_add_func ("/store/open/upgrade-from-1", test_open_upgrade);
   g_test_add_func ("/store/flows/roundtrip", test_flows_roundtrip);
   g_test_add_func ("/store/labels/precedence", test_labels_precedence);
   g_test_add_func ("/store/labels/undo-history", test_labels_undo_history);
   g_test_add_func ("/store/labels/rules", test_labels_rules);
+  g_test_add_func ("/store/labels/history-on-arrival", test_labels_history_on_arrival);
   g_test_add_func ("/store/outbox/states", test_outbox);
-  g_test_add_func ("/store/retention/keeps-pending", test_retention);
+  g_test_add_func ("/store/retention/keeps-unsent", test_retention);
+  g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);
+  g_test_add_func ("/store/alerts/export", test_alerts_export);
   g_test_add_func ("/store/crash/sigkill-during-writes", test_crash_sigkill);
   return g_test_run ();
 }

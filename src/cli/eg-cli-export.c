@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* edgeguard-cli export: flows (Zeek TSV with the CTU label columns, JSON
- * lines, CSV) or alerts (JSON lines) of the database, for a time range and a
- * filter. */
+ * lines, CSV) or alerts (JSON lines, CSV, Zeek-like TSV) of the database, for
+ * a time range and a filter. */
 #include "config.h"
 
 #include <errno.h>
@@ -49,10 +49,11 @@ eg_cli_export_main (int    argc,
       "PATH" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration key file", "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-      "zeek (TSV with label and detailedlabel, the default), json or csv", "FORMAT" },
-    { "alerts", 'a', 0, G_OPTION_ARG_NONE, &alerts, "Export alerts (JSON lines) instead", NULL },
+      "zeek (TSV with label and detailedlabel, the default for flows), json (the default "
+      "for alerts) or csv", "FORMAT" },
+    { "alerts", 'a', 0, G_OPTION_ARG_NONE, &alerts, "Export alerts instead", NULL },
     { "filter", 'F', 0, G_OPTION_ARG_STRING, &filter_text,
-      "Only flows that match, e.g. “label Malicious and dport 443”", "EXPR" },
+      "Only flows (or alerts) that match, e.g. “label Malicious and dport 443”", "EXPR" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, "From TIME (unix time or ISO 8601)", "TIME" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, "Before TIME", "TIME" },
     { "extended", 'x', 0, G_OPTION_ARG_NONE, &extended,
@@ -73,7 +74,9 @@ eg_cli_export_main (int    argc,
     "Writes the stored flows as Zeek conn.log TSV with the label and detailedlabel\n"
     "columns of the CTU datasets (plus score, model_version and label_source),\n"
     "as JSON lines with Zeek's field names, or as CSV; or the alerts as JSON\n"
-    "lines. --filter takes the filter language of “edgeguard-cli label --help”.");
+    "lines (the default), CSV or Zeek-like TSV (#path alerts). --filter takes the\n"
+    "filter language of “edgeguard-cli label --help”; an alert reads as a flow\n"
+    "from its source to its destination port, with its evidence flows' uids.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -112,25 +115,12 @@ eg_cli_export_main (int    argc,
   if (alerts)
     {
       g_autoptr(GPtrArray) list = eg_store_query_alerts (store, NULL, from, to, &error);
-      g_autoptr(GString) line = g_string_new (NULL);
+      guint n = 0;
 
-      if (list == NULL)
+      if (list == NULL || !eg_alerts_write (out, format_name ? format : EG_FLOW_FORMAT_JSON,
+                                            list, filter, &n, &error))
         goto failed;
-      for (guint i = 0; i < list->len; i++)
-        {
-          g_string_truncate (line, 0);
-          eg_alert_append_json (line, list->pdata[i]);
-          g_string_append_c (line, '\n');
-          fwrite (line->str, 1, line->len, out);
-        }
-      if (fflush (out) != 0 || ferror (out))
-        {
-          int saved = errno;
-          g_set_error (&error, EG_ERROR, saved == ENOSPC ? EG_ERROR_NO_SPACE : EG_ERROR_FAILED,
-                       "Cannot write the alerts: %s", g_strerror (saved));
-          goto failed;
-        }
-      fprintf (stderr, "%u alerts exported\n", list->len);
+      fprintf (stderr, "%u alerts exported\n", n);
     }
   else
     {

@@ -62,7 +62,8 @@ print_history (EgStore    *store,
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local ((gint64) c->at);
       g_autofree char *when = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
 
-      printf ("  %s  %-10s %s/%s (%s) -> %s/%s (%s)\n", when, c->who ? c->who : "?",
+      printf ("  %s  %-10s %-8s %s/%s (%s) -> %s/%s (%s)\n", when, c->who ? c->who : "?",
+              c->kind ? c->kind : "?",
               c->old_label ? c->old_label : "-",
               c->old_detailed_label ? c->old_detailed_label : "-",
               eg_label_source_to_string (c->old_source),
@@ -119,7 +120,9 @@ eg_cli_label_main (int    argc,
     "optional detailed label; “none” removes a label. Operator labels win over\n"
     "rule labels, which win over imported ground truth and model labels. Every\n"
     "change goes into the history and can be undone; relabeled flows are queued\n"
-    "for upload again.\n\n"
+    "for upload again. The history also shows labels that flows arrived with\n"
+    "(import, rules on arrival); undo leaves those. A model's suggestion is not\n"
+    "a change: it shows as the old label once something replaces it.\n\n"
     "Examples:\n"
     "  edgeguard-cli label --uid CuQHba3CG1oVSHwbo8 Malicious C2\n"
     "  edgeguard-cli label --filter 'dst 203.0.113.0/24 and dport 8080' Malicious Botnet\n"

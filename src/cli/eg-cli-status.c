@@ -23,6 +23,9 @@ eg_cli_open_store (const char  *db_path,
     return NULL;
   path = db_path ? g_strdup (db_path) : eg_store_default_path (config);
   store = eg_store_open (path, error);
+  /* The configured retention holds whatever command opens the database. */
+  if (store && (config->retention_days > 0 || config->retention_bytes > 0))
+    eg_store_apply_config (store, config);
   if (store && out_config)
     *out_config = g_steal_pointer (&config);
   return store;
@@ -43,6 +46,7 @@ eg_cli_status_main (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *config_path = NULL;
   gboolean prune = FALSE;
+  gboolean include_unsent = FALSE;
   int max_age_days = -1;
   gint64 max_bytes = -1;
   GOptionEntry entries[] = {
@@ -57,6 +61,8 @@ eg_cli_status_main (int    argc,
       "With --prune: drop flows older than DAYS", "DAYS" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_bytes, "With --prune: keep the database "
       "under BYTES", "BYTES" },
+    { "include-unsent", 0, 0, G_OPTION_ARG_NONE, &include_unsent, "With --prune: also drop "
+      "labeled flows that Kafka has not acknowledged (they are lost for training)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— show what the database holds");
@@ -70,8 +76,13 @@ eg_cli_status_main (int    argc,
   g_option_context_set_summary (context,
     "Counts flows by label, and shows the upload outbox: rows pending, rows\n"
     "acknowledged by Kafka and the time of the last acknowledgement.\n\n"
-    "--prune drops the oldest flows first; labeled flows that are not uploaded\n"
-    "yet are kept, and the count of those is printed.");
+    "--prune drops the oldest flows first. Labeled flows that Kafka has not\n"
+    "acknowledged are kept: those waiting in the outbox, and those labeled by an\n"
+    "operator, a rule or an import that were never queued for upload; the counts\n"
+    "of both are printed. --include-unsent drops them too. A model's suggestion\n"
+    "that was never queued is not kept.\n\n"
+    "A configuration with retention prunes the same way (never with\n"
+    "--include-unsent) whenever a command opens the database.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -87,7 +98,8 @@ eg_cli_status_main (int    argc,
     {
       double max_age = (max_age_days >= 0 ? (guint) max_age_days : config->retention_days) * 86400.0;
       guint64 size = max_bytes >= 0 ? (guint64) max_bytes : config->retention_bytes;
-      guint64 n_deleted = 0, n_kept = 0;
+      EgPruneResult result;
+      g_autofree char *text = NULL;
 
       if (max_age == 0 && size == 0)
         {
@@ -95,17 +107,20 @@ eg_cli_status_main (int    argc,
                         "retention-bytes, or give --max-age-days or --max-size");
           return 2;
         }
-      if (!eg_store_prune (store, g_get_real_time () / 1e6, max_age, size, &n_deleted, &n_kept,
+      if (!eg_store_prune (store, g_get_real_time () / 1e6, max_age, size,
+                           include_unsent ? EG_PRUNE_INCLUDE_UNSENT : EG_PRUNE_NONE, &result,
                            &error))
         {
           eg_cli_error ("%s", error->message);
           return 1;
         }
-      printf ("Pruned:    %" G_GUINT64_FORMAT " flows deleted", n_deleted);
-      if (n_kept)
-        printf ("; %" G_GUINT64_FORMAT " labeled flows kept because they are not uploaded yet "
-                "(run edgeguard-cli upload)", n_kept);
-      printf ("\n");
+      text = eg_prune_result_describe (&result);
+      printf ("Pruned:    %s\n", text);
+    }
+  else if (include_unsent)
+    {
+      eg_cli_error ("--include-unsent goes with --prune");
+      return 2;
     }
   if ((total = eg_store_count_flows (store, &error)) < 0
       || !(counts = eg_store_count_by_label (store, &error))

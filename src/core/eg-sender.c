@@ -9,15 +9,23 @@
 #include "eg-error.h"
 
 #define READ_BATCH        5000     /* outbox rows per read */
-#define MAX_IN_FLIGHT     50000    /* produced, not yet acknowledged */
+#define READ_AHEAD        2        /* batches the reader thread keeps ready */
+#define BATCH_WAIT        (10 * G_TIME_SPAN_MILLISECOND)
+#define MAX_IN_FLIGHT     100000   /* produced, not yet marked sent */
+/* Delivery reports are served this often while producing. */
+#define POLL_EVERY        1000
 #define PROGRESS_INTERVAL (200 * G_TIME_SPAN_MILLISECOND)
-#define IDLE_POLL_MS      200
+#define IDLE_POLL_MS      50       /* idle: how soon new rows and a stop are seen */
+#define ACK_POLL_MS       50
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 /* Rows behind the read cursor (re-queued, or failed and retried) are found
  * by starting over: when nothing is in flight, or this often. */
 #define RESCAN_INTERVAL   (2 * G_TIME_SPAN_SECOND)
 #define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
+/* Idle, the counts change only when rows are queued (found by the next
+ * read anyway): counting the whole outbox every poll would be waste. */
+#define IDLE_COUNT_INTERVAL (5 * G_TIME_SPAN_SECOND)
 
 struct _EgSender {
   GObject       parent_instance;
@@ -31,14 +39,42 @@ struct _EgSender {
 
   /* Sender thread only */
   rd_kafka_t   *rk;
-  GHashTable   *in_flight;        /* flow_id -> generation */
-  GArray       *acked_ids;
+  rd_kafka_topic_t *rkt;          /* the topic, looked up once */
+  GHashTable   *in_flight;        /* flow_id -> generation, until marked sent */
+  GArray       *acked_ids;        /* acknowledged, not yet queued to the store */
   GArray       *acked_generations;
-  gint64        cursor;
+  GQueue        committing;       /* GArray of ids queued to the store as sent */
+  guint         n_committing;     /* ids in those */
+  gint          n_committed;      /* atomic: batches the writer has finished */
+  guint         n_batches;        /* batches queued */
+  guint64       n_acked;          /* not yet counted in progress */
+  char          key_prefix[128];  /* "SENSOR-ID/" */
+  gsize         key_prefix_len;
+  struct _Batch *current;         /* being produced */
+  gint          removal_seq;      /* atomic: bumped by each removal from in_flight */
+  GHashTable   *removed;          /* flow_id -> removal_seq, while a batch read
+                                   * before that removal may still come */
+  GQueue        removals;         /* GArray of ids, oldest first ... */
+  GQueue        removal_seqs;     /* ... and their removal_seq */
   gint64        last_rescan;      /* monotonic µs */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
   guint         backoff_ms;
+
+  /* The reader thread reads the outbox and writes the messages ahead of the
+   * sender thread, which produces them: the two halves of a row's cost on
+   * two cores. Under pipe_lock. */
+  GThread      *reader;
+  GMutex        pipe_lock;
+  GCond         pipe_cond;
+  GQueue        ready;            /* Batch *, in outbox order */
+  GQueue        spare;            /* Batch *, to reuse */
+  guint         epoch;            /* bumped by each request: older reads are void */
+  gint64        reader_cursor;    /* the last flow_id read */
+  gboolean      reader_parked;    /* at the outbox's end: waits for a request */
+  gboolean      restart;          /* a request: read on from restart_after */
+  gint64        restart_after;
+  gboolean      reader_stop;
 
   /* Shared, under lock */
   GMutex        lock;
@@ -56,6 +92,20 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (EgSender, eg_sender, G_TYPE_OBJECT)
 
+/* The in-flight set is hit several times per message: on 64-bit systems
+ * the id is the key itself, no allocation and no indirection. */
+#if GLIB_SIZEOF_VOID_P >= 8
+#define IN_FLIGHT_NEW() g_hash_table_new (g_direct_hash, g_direct_equal)
+#define IN_FLIGHT_KEY(id) ((gpointer) (gintptr) (id))
+#define IN_FLIGHT_ADD(t, id, gen) \
+  g_hash_table_insert ((t), IN_FLIGHT_KEY (id), GUINT_TO_POINTER (gen))
+#else
+#define IN_FLIGHT_NEW() g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL)
+#define IN_FLIGHT_KEY(id) (&(id))
+#define IN_FLIGHT_ADD(t, id, gen) \
+  g_hash_table_insert ((t), g_memdup2 (&(id), sizeof (gint64)), GUINT_TO_POINTER (gen))
+#endif
+
 const char *
 eg_sender_state_to_string (EgSenderState state)
 {
@@ -70,143 +120,259 @@ eg_sender_state_to_string (EgSenderState state)
     }
 }
 
-/* The message */
+/* The message
+ *
+ * The upload's hot path: written straight into a buffer reserved up front
+ * (bounded by the flow's strings), keys as literals, numbers without printf
+ * where the format allows. */
 
-static void
-append_json_string (GString    *out,
-                    const char *str)
+typedef struct {
+  char *p;
+} Out;
+
+#define PUT_LIT(o, lit) \
+  G_STMT_START { memcpy ((o)->p, lit, sizeof lit - 1); (o)->p += sizeof lit - 1; } G_STMT_END
+/* Every member but the first ("schema") follows a comma. */
+#define PUT_KEY(o, key) PUT_LIT (o, ",\"" key "\":")
+
+static inline void
+put_mem (Out        *o,
+         const char *s,
+         gsize       n)
 {
-  const char *run = str;
+  memcpy (o->p, s, n);
+  o->p += n;
+}
 
-  g_string_append_c (out, '"');
-  /* Runs of plain characters go in one copy: this is the upload's hot path. */
+/* Byte by byte: the strings are short, and a memcpy call per run cost more
+ * than the copy (a quarter of the reader thread's time). */
+static void
+put_json_string (Out        *o,
+                 const char *str)
+{
+  static const char hex[] = "0123456789abcdef";
+  char *q = o->p;
+
+  *q++ = '"';
   for (const char *p = str; *p; p++)
     {
       guchar c = *p;
 
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
+      if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\'))
+        {
+          *q++ = c;
+          continue;
+        }
+      *q++ = '\\';
       switch (c)
         {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default: g_string_append_printf (out, "\\u%04x", c); break;
+        case '"': *q++ = '"'; break;
+        case '\\': *q++ = '\\'; break;
+        case '\n': *q++ = 'n'; break;
+        case '\r': *q++ = 'r'; break;
+        case '\t': *q++ = 't'; break;
+        default:
+          *q++ = 'u';
+          *q++ = '0';
+          *q++ = '0';
+          *q++ = hex[c >> 4];
+          *q++ = hex[c & 0xf];
+          break;
         }
     }
-  g_string_append (out, run);
-  g_string_append_c (out, '"');
+  *q++ = '"';
+  o->p = q;
 }
 
-static void
-append_key (GString    *out,
-            const char *key)
+static inline void
+put_uint (Out     *o,
+          guint64  value)
 {
-  /* The first member follows the object's "{"; the others a comma. */
-  if (out->len > 0 && out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  append_json_string (out, key);
-  g_string_append_c (out, ':');
-}
+  char *p;
+  guint n = 1;
 
-static void
-append_string_field (GString    *out,
-                     const char *key,
-                     const char *value)
-{
-  if (value == NULL || *value == '\0')
-    return;
-  append_key (out, key);
-  append_json_string (out, value);
-}
-
-static void
-append_double_field (GString    *out,
-                     const char *key,
-                     double      value,
-                     const char *format)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    return;
-  append_key (out, key);
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
-}
-
-static void
-append_uint_field (GString    *out,
-                   const char *key,
-                   guint64     value)
-{
-  char buf[24], *p = buf + sizeof buf;
-
-  append_key (out, key);
-  /* printf is most of the cost of a message otherwise. */
+  /* Digits written in place, right to left. */
+  for (guint64 v = value; v >= 10; v /= 10)
+    n++;
+  o->p += n;
+  p = o->p;
   do
     *--p = '0' + value % 10;
   while ((value /= 10) > 0);
-  g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
-/* "%.6f" without printf, which is most of a message's cost otherwise. */
 static void
-append_fixed6_field (GString    *out,
-                     const char *key,
-                     double      value)
+put_int (Out  *o,
+         gint  value)
 {
-  guint64 us, frac;
-  char buf[32], *p = buf + sizeof buf;
-
-  if (!(value >= 0 && value < 1e12))
+  if (value < 0)
     {
-      append_double_field (out, key, value, "%.6f");
-      return;
+      *o->p++ = '-';
+      put_uint (o, (guint64) -(gint64) value);
     }
-  append_key (out, key);
-  us = (guint64) (value * 1e6 + 0.5);
-  frac = us % 1000000;
-  us /= 1000000;
-  for (int i = 0; i < 6; i++, frac /= 10)
-    *--p = '0' + frac % 10;
-  *--p = '.';
-  do
-    *--p = '0' + us % 10;
-  while ((us /= 10) > 0);
-  g_string_append_len (out, p, buf + sizeof buf - p);
+  else
+    put_uint (o, value);
 }
 
 static void
-append_number (GString    *out,
-               double      value,
-               const char *format)
+put_formatd (Out        *o,
+             const char *format,
+             double      value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  /* JSON has no NaN or infinity. */
-  g_string_append (out, isfinite (value) ? g_ascii_formatd (buf, sizeof buf, format, value)
-                                         : "null");
+  g_ascii_formatd (buf, sizeof buf, format, value);
+  put_mem (o, buf, strlen (buf));
 }
 
+/* JSON has no NaN or infinity. */
 static void
-append_stat (GString      *out,
-             const char   *key,
-             const EgStat *stat)
+put_number (Out        *o,
+            const char *format,
+            double      value)
 {
-  append_key (out, key);
-  g_string_append (out, "{\"min\":");
-  append_number (out, stat->min, "%.9g");
-  g_string_append (out, ",\"max\":");
-  append_number (out, stat->max, "%.9g");
-  g_string_append (out, ",\"sum\":");
-  append_number (out, stat->sum, "%.17g");
-  g_string_append (out, ",\"sumsq\":");
-  append_number (out, stat->sumsq, "%.17g");
-  g_string_append_c (out, '}');
+  if (isfinite (value))
+    put_formatd (o, format, value);
+  else
+    PUT_LIT (o, "null");
+}
+
+/* "%.6f" without printf. */
+static void
+put_fixed6 (Out    *o,
+            double  value)
+{
+  guint64 us, frac;
+  char *p;
+
+  if (!(value >= 0 && value < 1e12))
+    {
+      put_formatd (o, "%.6f", value);
+      return;
+    }
+  us = (guint64) (value * 1e6 + 0.5);
+  frac = us % 1000000;
+  put_uint (o, us / 1000000);
+  *o->p++ = '.';
+  p = o->p += 6;
+  for (int i = 0; i < 6; i++, frac /= 10)
+    *--p = '0' + frac % 10;
+}
+
+/* "%.6g" of a float without printf, for the common range: a float times
+ * 10^d (d <= 9, 5^9 < 2^21) is exact in a double, so rint rounds exactly as
+ * printf does. Elsewhere (tiny, huge) printf itself. */
+static void
+put_float_g6 (Out   *o,
+              float  value)
+{
+  static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+  double v = value, scaled;
+  guint64 r, frac_div;
+  int x, d;
+
+  if (v == 0)
+    {
+      *o->p++ = '0';
+      return;
+    }
+  if (!(v >= 1e-4 && v < 1e5))
+    {
+      put_formatd (o, "%.6g", v);
+      return;
+    }
+  for (x = 4; x > -4 && v < pow10[x + 4] / 1e4; x--)
+    ;
+  d = 5 - x;
+  scaled = v * pow10[d];
+  r = (guint64) rint (scaled);
+  if (r >= 1000000)
+    {
+      /* Rounded up to the next power of ten: one decimal less. */
+      if (d == 0)
+        {
+          put_formatd (o, "%.6g", v);
+          return;
+        }
+      d--;
+      r = (guint64) rint (v * pow10[d]);
+    }
+  frac_div = (guint64) pow10[d];
+  put_uint (o, r / frac_div);
+  r %= frac_div;
+  if (r)
+    {
+      char buf[16];
+      int n = d;
+
+      /* Trailing zeros go, as %g drops them. */
+      while (r % 10 == 0)
+        {
+          r /= 10;
+          n--;
+        }
+      for (int i = n - 1; i >= 0; i--, r /= 10)
+        buf[i] = '0' + r % 10;
+      *o->p++ = '.';
+      put_mem (o, buf, n);
+    }
+}
+
+/* Dotted quad without inet_ntop, which formats through printf. */
+static void
+put_addr (Out          *o,
+          const EgAddr *addr)
+{
+  char buf[EG_ADDR_STRLEN];
+
+  if (addr->family == 4)
+    {
+      *o->p++ = '"';
+      for (int i = 0; i < 4; i++)
+        {
+          if (i)
+            *o->p++ = '.';
+          put_uint (o, addr->bytes[i]);
+        }
+      *o->p++ = '"';
+    }
+  else
+    put_json_string (o, eg_addr_to_string (addr, buf));
+}
+
+#define PUT_STRING_FIELD(o, key, value) \
+  G_STMT_START { \
+    const char *v_ = (value); \
+    if (v_ && *v_) { PUT_KEY (o, key); put_json_string (o, v_); } \
+  } G_STMT_END
+#define PUT_UINT_FIELD(o, key, value) \
+  G_STMT_START { PUT_KEY (o, key); put_uint (o, value); } G_STMT_END
+/* A member that is not a finite number is left out. */
+#define PUT_FIXED6_FIELD(o, key, value) \
+  G_STMT_START { \
+    double v_ = (value); \
+    if (isfinite (v_)) { PUT_KEY (o, key); put_fixed6 (o, v_); } \
+  } G_STMT_END
+
+static void
+put_stat (Out          *o,
+          const EgStat *stat)
+{
+  PUT_LIT (o, "{\"min\":");
+  put_number (o, "%.9g", stat->min);
+  PUT_LIT (o, ",\"max\":");
+  put_number (o, "%.9g", stat->max);
+  PUT_LIT (o, ",\"sum\":");
+  put_number (o, "%.17g", stat->sum);
+  PUT_LIT (o, ",\"sumsq\":");
+  put_number (o, "%.17g", stat->sumsq);
+  *o->p++ = '}';
+}
+
+static gsize
+str_len (const char *str)
+{
+  return str ? strlen (str) : 0;
 }
 
 void
@@ -214,69 +380,93 @@ eg_kafka_message_append (GString      *out,
                          const char   *sensor_id,
                          const EgFlow *flow)
 {
-  GString *obj = out;
-  char addr[EG_ADDR_STRLEN];
+  gsize start = out->len;
+  /* Everything but the strings is bounded; a string escapes to at most six
+   * bytes a byte. Members and numbers: far below 4096 with packet stats. */
+  gsize bound = 4096 + 6 * (str_len (sensor_id) + strnlen (flow->uid, sizeof flow->uid)
+                            + strnlen (flow->history, sizeof flow->history)
+                            + str_len (flow->service)
+                            + strnlen (flow->community_id, sizeof flow->community_id)
+                            + str_len (flow->label) + str_len (flow->detailed_label)
+                            + strnlen (flow->country, sizeof flow->country)
+                            + 2 * EG_ADDR_STRLEN + 64);
+  Out o_, *o = &o_;
 
-  g_string_append_c (obj, '{');
+  g_string_set_size (out, start + bound);
+  o->p = out->str + start;
 
-  append_uint_field (obj, "schema", EG_KAFKA_SCHEMA_VERSION);
-  append_string_field (obj, "sensor_id", sensor_id);
-  append_fixed6_field (obj, "ts", flow->ts);
-  append_string_field (obj, "uid", flow->uid);
-  append_string_field (obj, "id.orig_h", eg_addr_to_string (&flow->orig_h, addr));
-  append_uint_field (obj, "id.orig_p", flow->orig_p);
-  append_string_field (obj, "id.resp_h", eg_addr_to_string (&flow->resp_h, addr));
-  append_uint_field (obj, "id.resp_p", flow->resp_p);
-  append_string_field (obj, "proto", eg_proto_to_string (flow->proto));
-  append_uint_field (obj, "ip_proto", flow->proto);
-  append_string_field (obj, "service", flow->service);
-  append_fixed6_field (obj, "duration", flow->duration);
-  append_uint_field (obj, "orig_bytes", flow->orig_bytes);
-  append_uint_field (obj, "resp_bytes", flow->resp_bytes);
-  append_string_field (obj, "conn_state", eg_conn_state_to_string (flow->conn_state));
-  append_uint_field (obj, "missed_bytes", flow->missed_bytes);
-  append_string_field (obj, "history", flow->history);
-  append_uint_field (obj, "orig_pkts", flow->orig_pkts);
-  append_uint_field (obj, "orig_ip_bytes", flow->orig_ip_bytes);
-  append_uint_field (obj, "resp_pkts", flow->resp_pkts);
-  append_uint_field (obj, "resp_ip_bytes", flow->resp_ip_bytes);
-  append_string_field (obj, "community_id", flow->community_id);
-  append_string_field (obj, "label", flow->label);
-  append_string_field (obj, "detailedlabel", flow->detailed_label);
-  append_string_field (obj, "label_source", eg_label_source_to_string (flow->label_source));
-  if (flow->score >= 0)
-    append_double_field (obj, "score", flow->score, "%.6g");
+  PUT_LIT (o, "{\"schema\":");
+  put_uint (o, EG_KAFKA_SCHEMA_VERSION);
+  PUT_STRING_FIELD (o, "sensor_id", sensor_id);
+  PUT_FIXED6_FIELD (o, "ts", flow->ts);
+  PUT_STRING_FIELD (o, "uid", flow->uid);
+  PUT_KEY (o, "id.orig_h");
+  put_addr (o, &flow->orig_h);
+  PUT_UINT_FIELD (o, "id.orig_p", flow->orig_p);
+  PUT_KEY (o, "id.resp_h");
+  put_addr (o, &flow->resp_h);
+  PUT_UINT_FIELD (o, "id.resp_p", flow->resp_p);
+  PUT_STRING_FIELD (o, "proto", eg_proto_to_string (flow->proto));
+  PUT_UINT_FIELD (o, "ip_proto", flow->proto);
+  PUT_STRING_FIELD (o, "service", flow->service);
+  PUT_FIXED6_FIELD (o, "duration", flow->duration);
+  PUT_UINT_FIELD (o, "orig_bytes", flow->orig_bytes);
+  PUT_UINT_FIELD (o, "resp_bytes", flow->resp_bytes);
+  PUT_STRING_FIELD (o, "conn_state", eg_conn_state_to_string (flow->conn_state));
+  PUT_UINT_FIELD (o, "missed_bytes", flow->missed_bytes);
+  PUT_STRING_FIELD (o, "history", flow->history);
+  PUT_UINT_FIELD (o, "orig_pkts", flow->orig_pkts);
+  PUT_UINT_FIELD (o, "orig_ip_bytes", flow->orig_ip_bytes);
+  PUT_UINT_FIELD (o, "resp_pkts", flow->resp_pkts);
+  PUT_UINT_FIELD (o, "resp_ip_bytes", flow->resp_ip_bytes);
+  PUT_STRING_FIELD (o, "community_id", flow->community_id);
+  PUT_STRING_FIELD (o, "label", flow->label);
+  PUT_STRING_FIELD (o, "detailedlabel", flow->detailed_label);
+  PUT_STRING_FIELD (o, "label_source", eg_label_source_to_string (flow->label_source));
+  if (flow->score >= 0 && isfinite (flow->score))
+    {
+      PUT_KEY (o, "score");
+      put_float_g6 (o, flow->score);
+    }
   if (flow->model_version)
-    append_uint_field (obj, "model_version", flow->model_version);
-  append_string_field (obj, "country", flow->country);
+    PUT_UINT_FIELD (o, "model_version", flow->model_version);
+  PUT_STRING_FIELD (o, "country", flow->country);
   if (flow->asn)
-    append_uint_field (obj, "asn", flow->asn);
+    PUT_UINT_FIELD (o, "asn", flow->asn);
   if (flow->flags & EG_FLOW_HAS_PACKET_STATS)
     {
-      append_key (obj, "packet_stats");
-      g_string_append_c (obj, '{');
+      PUT_LIT (o, ",\"packet_stats\":{");
       for (guint d = 0; d < 2; d++)
         {
           const EgDirStats *s = &flow->dir[d];
 
-          append_key (obj, d ? "resp" : "orig");
-          g_string_append_c (obj, '{');
-          append_stat (obj, "size", &s->size);
-          append_stat (obj, "iat", &s->iat);
-          append_uint_field (obj, "syn", s->n_syn);
-          append_uint_field (obj, "fin", s->n_fin);
-          append_uint_field (obj, "rst", s->n_rst);
-          append_uint_field (obj, "psh", s->n_psh);
-          append_uint_field (obj, "ack", s->n_ack);
-          append_uint_field (obj, "urg", s->n_urg);
-          g_string_append_c (obj, '}');
+          if (d)
+            PUT_LIT (o, ",\"resp\":{\"size\":");
+          else
+            PUT_LIT (o, "\"orig\":{\"size\":");
+          put_stat (o, &s->size);
+          PUT_LIT (o, ",\"iat\":");
+          put_stat (o, &s->iat);
+          PUT_UINT_FIELD (o, "syn", s->n_syn);
+          PUT_UINT_FIELD (o, "fin", s->n_fin);
+          PUT_UINT_FIELD (o, "rst", s->n_rst);
+          PUT_UINT_FIELD (o, "psh", s->n_psh);
+          PUT_UINT_FIELD (o, "ack", s->n_ack);
+          PUT_UINT_FIELD (o, "urg", s->n_urg);
+          *o->p++ = '}';
         }
-      g_string_append (obj, ",\"first_sizes\":[");
+      PUT_LIT (o, ",\"first_sizes\":[");
       for (guint i = 0; i < EG_FIRST_PACKETS; i++)
-        g_string_append_printf (obj, "%s%d", i ? "," : "", flow->first_sizes[i]);
-      g_string_append (obj, "]}");
+        {
+          if (i)
+            *o->p++ = ',';
+          put_int (o, flow->first_sizes[i]);
+        }
+      PUT_LIT (o, "]}");
     }
-  g_string_append_c (obj, '}');
+  *o->p++ = '}';
+  g_assert ((gsize) (o->p - out->str) <= start + bound);
+  g_string_truncate (out, o->p - out->str);
 }
 
 char *
@@ -367,7 +557,8 @@ on_delivery_cb (rd_kafka_t               *rk,
   gint64 flow_id = (gint64) (gintptr) msg->_private;
   gpointer generation;
 
-  if (!g_hash_table_lookup_extended (sender->in_flight, &flow_id, NULL, &generation))
+  if (!g_hash_table_lookup_extended (sender->in_flight, IN_FLIGHT_KEY (flow_id), NULL,
+                                     &generation))
     return;
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR)
     {
@@ -377,19 +568,13 @@ on_delivery_cb (rd_kafka_t               *rk,
        * next read of the outbox does not send it twice. */
       g_array_append_val (sender->acked_ids, flow_id);
       g_array_append_val (sender->acked_generations, gen);
-      sender->backoff_ms = 0;
-      g_mutex_lock (&sender->lock);
-      sender->progress.acknowledged++;
-      if (sender->progress.state == EG_SENDER_STATE_RETRYING
-          || sender->progress.state == EG_SENDER_STATE_CONNECTING)
-        sender->progress.state = EG_SENDER_STATE_SENDING;
-      g_mutex_unlock (&sender->lock);
+      sender->n_acked++;
     }
   else
     {
       g_autofree char *message = g_strdup_printf ("delivery failed: %s",
                                                   rd_kafka_err2str (msg->err));
-      g_hash_table_remove (sender->in_flight, &flow_id);
+      g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (flow_id));
       g_mutex_lock (&sender->lock);
       sender->progress.failed++;
       sender->progress.in_flight = g_hash_table_size (sender->in_flight);
@@ -475,7 +660,10 @@ create_producer (EgSender  *sender,
       || !conf_set (conf, "sasl.mechanism", c->sasl_mechanism, FALSE, error)
       || !conf_set (conf, "sasl.username", c->sasl_username, FALSE, error)
       || !conf_set (conf, "sasl.password", c->sasl_password, TRUE, error)
-      || !conf_set (conf, "ssl.ca.location", c->ssl_ca_location, FALSE, error))
+      || !conf_set (conf, "ssl.ca.location", c->ssl_ca_location, FALSE, error)
+      /* librdkafka's own debug contexts (e.g. "all", "broker,security"),
+       * logged through g_debug: for an operator chasing a connection. */
+      || !conf_set (conf, "debug", g_getenv ("EDGEGUARD_KAFKA_DEBUG"), FALSE, error))
     {
       rd_kafka_conf_destroy (conf);
       return NULL;
@@ -489,44 +677,117 @@ create_producer (EgSender  *sender,
   if (rk == NULL)
     {
       rd_kafka_conf_destroy (conf);
-      g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Cannot create the Kafka producer: %s",
-                   errstr);
+      /* OpenSSL's words alone ("x509 certificate routines::system lib")
+       * do not say which file. */
+      if (c->ssl_ca_location && *c->ssl_ca_location && strstr (errstr, "ssl.ca.location"))
+        g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                     "The TLS CA file %s (ssl-ca-location) cannot be loaded: %s; give a PEM "
+                     "file of the authority that signed the broker's certificate",
+                     c->ssl_ca_location, errstr);
+      else
+        g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Cannot create the Kafka producer: %s",
+                     errstr);
+      return NULL;
+    }
+  /* A handle of our own: naming the topic in every produce call looks it
+   * up (and references it) per message. */
+  sender->rkt = rd_kafka_topic_new (rk, c->topic, NULL);
+  if (sender->rkt == NULL)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_BROKER, "Kafka topic %s is refused: %s", c->topic,
+                   rd_kafka_err2str (rd_kafka_last_error ()));
+      rd_kafka_destroy (rk);
       return NULL;
     }
   return rk;
 }
 
-/* Acknowledged rows: sent in the store, then out of the in-flight set. */
 static void
-commit_acked (EgSender *sender)
+on_sent_committed (gpointer user_data)
+{
+  EgSender *sender = user_data;
+
+  g_atomic_int_inc (&sender->n_committed);
+}
+
+/* Acknowledged rows: queued to the store as sent at once; out of the
+ * in-flight set once the store has committed them, found without waiting
+ * (or waited for when wait). */
+static void
+commit_acked (EgSender *sender,
+              gboolean  wait)
 {
   g_autoptr(GError) error = NULL;
   guint64 pending = 0, sent_total = 0;
   EgOutboxCounts counts;
+  gint64 now;
 
   if (sender->acked_ids->len > 0)
     {
+      GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), sender->acked_ids->len);
+
       eg_store_mark_sent (sender->store, (const gint64 *) sender->acked_ids->data,
                           (const guint32 *) sender->acked_generations->data,
-                          sender->acked_ids->len);
-      if (!eg_store_flush (sender->store, &error))
-        {
-          /* They stay pending and go out again: a duplicate, never a loss. */
-          g_message ("Marking uploaded flows sent: %s", error->message);
-          g_clear_error (&error);
-        }
-      for (guint i = 0; i < sender->acked_ids->len; i++)
-        g_hash_table_remove (sender->in_flight, &g_array_index (sender->acked_ids, gint64, i));
+                          sender->acked_ids->len, on_sent_committed, sender);
+      g_array_append_vals (ids, sender->acked_ids->data, sender->acked_ids->len);
+      g_queue_push_tail (&sender->committing, ids);
+      sender->n_committing += ids->len;
+      sender->n_batches++;
       g_array_set_size (sender->acked_ids, 0);
       g_array_set_size (sender->acked_generations, 0);
     }
+  if (sender->n_acked > 0)
+    {
+      sender->backoff_ms = 0;
+      g_mutex_lock (&sender->lock);
+      sender->progress.acknowledged += sender->n_acked;
+      if (sender->progress.state == EG_SENDER_STATE_RETRYING
+          || sender->progress.state == EG_SENDER_STATE_CONNECTING)
+        sender->progress.state = EG_SENDER_STATE_SENDING;
+      g_mutex_unlock (&sender->lock);
+      sender->n_acked = 0;
+    }
 
+  if (wait && !g_queue_is_empty (&sender->committing))
+    {
+      /* Reports the first failure since the last flush: those rows stay
+       * pending and go out again, a duplicate, never a loss. */
+      if (!eg_store_flush (sender->store, &error))
+        {
+          g_message ("Marking uploaded flows sent: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+  /* The writer finishes batches in order: the first n_committed are done. */
+  while ((guint) g_atomic_int_get (&sender->n_committed) + g_queue_get_length (&sender->committing)
+         > sender->n_batches)
+    {
+      GArray *ids = g_queue_pop_head (&sender->committing);
+      gint seq = g_atomic_int_add (&sender->removal_seq, 1) + 1;
+
+      /* A batch the reader read before this removal may still hold these
+       * rows as pending: remember when they left (see produce_pending). */
+      for (guint i = 0; i < ids->len; i++)
+        {
+          gint64 id = g_array_index (ids, gint64, i);
+
+          g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (id));
+          IN_FLIGHT_ADD (sender->removed, id, seq);
+        }
+      sender->n_committing -= ids->len;
+      g_queue_push_tail (&sender->removals, ids);
+      g_queue_push_tail (&sender->removal_seqs, GINT_TO_POINTER (seq));
+    }
+
+  now = g_get_monotonic_time ();
   /* Counting reads the outbox: a few times a second, and at once when
    * nothing is in flight (the caller waits for "drained"). */
   if (g_hash_table_size (sender->in_flight) > 0
-      && g_get_monotonic_time () - sender->last_count < COUNT_INTERVAL)
+      ? now - sender->last_count < COUNT_INTERVAL
+      : sender->progress.state == EG_SENDER_STATE_IDLE
+        && now - sender->last_count < IDLE_COUNT_INTERVAL)
     return;
-  sender->last_count = g_get_monotonic_time ();
+  sender->last_count = now;
   if (eg_store_get_outbox_counts (sender->store, &counts, NULL))
     {
       pending = counts.pending;
@@ -546,75 +807,279 @@ commit_acked (EgSender *sender)
   g_mutex_unlock (&sender->lock);
 }
 
-/* Produces the next pending rows; the number produced. */
+/* The pipeline between the reader thread and the sender thread */
+
+typedef struct {
+  gint64  flow_id;
+  guint32 generation;
+  guint32 key_len;
+  guint32 value_len;
+  gsize   key_offset;
+  gsize   value_offset;
+} Message;
+
+typedef struct _Batch {
+  guint    epoch;
+  gint     read_seq;    /* removal_seq when the read began */
+  guint    n_rows;      /* rows read; fewer than READ_BATCH: the outbox's end */
+  GArray  *messages;    /* Message */
+  GString *data;        /* their keys and values */
+  guint    next;        /* the first one not produced yet */
+} Batch;
+
+static Batch *
+batch_new (void)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->messages = g_array_sized_new (FALSE, FALSE, sizeof (Message), READ_BATCH);
+  batch->data = g_string_sized_new (READ_BATCH * 1024);
+  return batch;
+}
+
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_array_unref (batch->messages);
+  g_string_free (batch->data, TRUE);
+  g_free (batch);
+}
+
+typedef struct {
+  EgSender   *sender;
+  Batch      *batch;
+  const char *sensor_id;
+} ReadRun;
+
+/* Reader thread: one outbox row to its key and message. */
+static gboolean
+read_row (const EgOutboxRow *row,
+          gpointer           user_data)
+{
+  ReadRun *run = user_data;
+  GString *data = run->batch->data;
+  Message m;
+
+  m.flow_id = row->flow_id;
+  m.generation = row->generation;
+  m.key_offset = data->len;
+  g_string_append_len (data, run->sender->key_prefix, run->sender->key_prefix_len);
+  g_string_append_len (data, row->flow.uid, strnlen (row->flow.uid, sizeof row->flow.uid));
+  m.key_len = data->len - m.key_offset;
+  m.value_offset = data->len;
+  eg_kafka_message_append (data, run->sensor_id, &row->flow);
+  m.value_len = data->len - m.value_offset;
+  g_array_append_val (run->batch->messages, m);
+  return TRUE;
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  EgSender *sender = data;
+  ReadRun run = { sender, NULL, eg_store_get_sensor_id (sender->store) };
+
+  g_mutex_lock (&sender->pipe_lock);
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      Batch *batch;
+      gint64 after;
+      guint epoch;
+      gboolean ok;
+
+      while (!sender->reader_stop && !sender->restart
+             && (sender->reader_parked || g_queue_get_length (&sender->ready) >= READ_AHEAD))
+        g_cond_wait (&sender->pipe_cond, &sender->pipe_lock);
+      if (sender->reader_stop)
+        break;
+      if (sender->restart)
+        {
+          sender->reader_cursor = sender->restart_after;
+          sender->restart = FALSE;
+          sender->reader_parked = FALSE;
+        }
+      after = sender->reader_cursor;
+      epoch = sender->epoch;
+      batch = g_queue_pop_head (&sender->spare);
+      g_mutex_unlock (&sender->pipe_lock);
+
+      if (batch == NULL)
+        batch = batch_new ();
+      g_array_set_size (batch->messages, 0);
+      g_string_truncate (batch->data, 0);
+      batch->next = 0;
+      batch->epoch = epoch;
+      /* Before the read: a removal counted here committed before it. */
+      batch->read_seq = g_atomic_int_get (&sender->removal_seq);
+      run.batch = batch;
+      ok = eg_store_foreach_pending (sender->store, after, READ_BATCH, read_row, &run,
+                                     &batch->n_rows, &error);
+      if (!ok)
+        set_state (sender, EG_SENDER_STATE_RETRYING, error->message);
+
+      g_mutex_lock (&sender->pipe_lock);
+      if (!ok || epoch != sender->epoch)
+        {
+          /* A failed read waits for the sender's next request; a read that
+           * a request overtook is void. */
+          g_queue_push_tail (&sender->spare, batch);
+          if (!ok && epoch == sender->epoch)
+            sender->reader_parked = TRUE;
+          continue;
+        }
+      if (batch->messages->len > 0)
+        sender->reader_cursor = g_array_index (batch->messages, Message,
+                                               batch->messages->len - 1).flow_id;
+      if (batch->n_rows < READ_BATCH)
+        sender->reader_parked = TRUE;
+      g_queue_push_tail (&sender->ready, batch);
+      g_cond_broadcast (&sender->pipe_cond);
+    }
+  g_mutex_unlock (&sender->pipe_lock);
+  return NULL;
+}
+
+/* Sender thread: the next batch to produce, or NULL after a short wait. */
+static Batch *
+next_batch (EgSender *sender)
+{
+  gint64 until = g_get_monotonic_time () + BATCH_WAIT;
+  Batch *batch;
+
+  g_mutex_lock (&sender->pipe_lock);
+  batch = g_queue_pop_head (&sender->ready);
+  if (batch == NULL && sender->reader_parked && !sender->restart)
+    {
+      /* The reader is at the end. Rows behind it (re-queued, or failed and
+       * retried) are found by starting over: when nothing is in flight, or
+       * every RESCAN_INTERVAL; otherwise it reads on for new rows. */
+      gint64 now = g_get_monotonic_time ();
+      gboolean rescan = g_hash_table_size (sender->in_flight) == 0
+                        || now - sender->last_rescan > RESCAN_INTERVAL;
+
+      sender->restart = TRUE;
+      sender->restart_after = rescan ? 0 : sender->reader_cursor;
+      sender->epoch++;
+      if (rescan)
+        sender->last_rescan = now;
+      g_cond_broadcast (&sender->pipe_cond);
+    }
+  while (batch == NULL && !g_atomic_int_get (&sender->stopping))
+    {
+      batch = g_queue_pop_head (&sender->ready);
+      if (batch == NULL && !g_cond_wait_until (&sender->pipe_cond, &sender->pipe_lock, until))
+        break;
+    }
+  if (batch)
+    g_cond_broadcast (&sender->pipe_cond);   /* room for the reader */
+  g_mutex_unlock (&sender->pipe_lock);
+  return batch;
+}
+
+static void
+recycle_batch (EgSender *sender,
+               Batch    *batch)
+{
+  g_mutex_lock (&sender->pipe_lock);
+  g_queue_push_tail (&sender->spare, batch);
+  g_mutex_unlock (&sender->pipe_lock);
+}
+
+/* Removals older than the batch being produced (and so older than every
+ * batch still to come) can no longer make a row look pending. */
+static void
+forget_removals (EgSender *sender,
+                 gint      read_seq)
+{
+  while (!g_queue_is_empty (&sender->removal_seqs)
+         && GPOINTER_TO_INT (g_queue_peek_head (&sender->removal_seqs)) <= read_seq)
+    {
+      g_autoptr(GArray) ids = g_queue_pop_head (&sender->removals);
+      gint seq = GPOINTER_TO_INT (g_queue_pop_head (&sender->removal_seqs));
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          gpointer key = IN_FLIGHT_KEY (g_array_index (ids, gint64, i));
+
+          /* A later removal of the same id keeps its entry. */
+          if (GPOINTER_TO_INT (g_hash_table_lookup (sender->removed, key)) == seq)
+            g_hash_table_remove (sender->removed, key);
+        }
+    }
+}
+
+/* Produces the next messages; the number produced. */
 static guint
 produce_pending (EgSender *sender)
 {
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
-  g_autoptr(GString) value = g_string_sized_new (1024);
-  g_autoptr(GError) error = NULL;
-  const char *sensor_id = eg_store_get_sensor_id (sender->store);
   guint produced = 0;
+  Batch *batch;
 
   if (g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT
       || g_get_monotonic_time () < sender->backoff_until)
     return 0;
-  if (!eg_store_get_pending (sender->store, sender->cursor, READ_BATCH, rows, &error))
+  if (sender->current == NULL)
     {
-      set_state (sender, EG_SENDER_STATE_RETRYING, error->message);
-      return 0;
+      if (!(sender->current = next_batch (sender)))
+        return 0;
+      forget_removals (sender, sender->current->read_seq);
     }
-  if (rows->len > 0)
-    sender->cursor = g_array_index (rows, EgOutboxRow, rows->len - 1).flow_id;
-  if (rows->len < READ_BATCH
-      && (g_hash_table_size (sender->in_flight) == 0
-          || g_get_monotonic_time () - sender->last_rescan > RESCAN_INTERVAL))
-    {
-      sender->cursor = 0;
-      sender->last_rescan = g_get_monotonic_time ();
-    }
+  batch = sender->current;
 
-  for (guint i = 0; i < rows->len && !g_atomic_int_get (&sender->stopping); i++)
+  for (; batch->next < batch->messages->len; batch->next++)
     {
-      EgOutboxRow *row = &g_array_index (rows, EgOutboxRow, i);
-      g_autofree char *key = NULL;
-      char schema[16];
+      const Message *m = &g_array_index (batch->messages, Message, batch->next);
+      const char *key = batch->data->str + m->key_offset;
+      const char *value = batch->data->str + m->value_offset;
       rd_kafka_resp_err_t err;
-      gint64 *id;
 
-      if (g_hash_table_contains (sender->in_flight, &row->flow_id))
+      if (g_atomic_int_get (&sender->stopping)
+          || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
+        break;
+      if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (m->flow_id)))
         continue;
-      key = eg_kafka_message_key (sensor_id, row->flow.uid);
-      g_string_truncate (value, 0);
-      eg_kafka_message_append (value, sensor_id, &row->flow);
-      g_snprintf (schema, sizeof schema, "%d", EG_KAFKA_SCHEMA_VERSION);
-
+      /* Left the in-flight set after this batch was read: acknowledged and
+       * marked sent since, the batch's "pending" is stale. */
+      if (g_hash_table_size (sender->removed) > 0
+          && GPOINTER_TO_INT (g_hash_table_lookup (sender->removed, IN_FLIGHT_KEY (m->flow_id)))
+             > batch->read_seq)
+        continue;
       for (;;)
         {
           err = rd_kafka_producev (sender->rk,
-                                   RD_KAFKA_V_TOPIC (sender->config->topic),
-                                   RD_KAFKA_V_KEY (key, strlen (key)),
-                                   RD_KAFKA_V_VALUE (value->str, value->len),
+                                   RD_KAFKA_V_RKT (sender->rkt),
+                                   RD_KAFKA_V_KEY (key, m->key_len),
+                                   RD_KAFKA_V_VALUE ((void *) value, m->value_len),
                                    RD_KAFKA_V_MSGFLAGS (RD_KAFKA_MSG_F_COPY),
-                                   RD_KAFKA_V_HEADER (EG_KAFKA_SCHEMA_HEADER, schema, -1),
-                                   RD_KAFKA_V_OPAQUE ((void *) (gintptr) row->flow_id),
+                                   RD_KAFKA_V_HEADER (EG_KAFKA_SCHEMA_HEADER,
+                                                      G_STRINGIFY (EG_KAFKA_SCHEMA_VERSION), 1),
+                                   RD_KAFKA_V_OPAQUE ((void *) (gintptr) m->flow_id),
                                    RD_KAFKA_V_END);
           if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || g_atomic_int_get (&sender->stopping))
             break;
-          rd_kafka_poll (sender->rk, 50);
+          rd_kafka_poll (sender->rk, 10);
         }
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
         {
           g_autofree char *message = g_strdup_printf ("producing to %s: %s",
                                                       sender->config->topic,
                                                       rd_kafka_err2str (err));
+          /* The batch waits where it stopped. */
           set_state (sender, EG_SENDER_STATE_RETRYING, message);
           break;
         }
-      id = g_new (gint64, 1);
-      *id = row->flow_id;
-      g_hash_table_insert (sender->in_flight, id, GUINT_TO_POINTER (row->generation));
-      produced++;
+      IN_FLIGHT_ADD (sender->in_flight, m->flow_id, m->generation);
+      /* Serves delivery reports as they come, as kcat does. */
+      if (++produced % POLL_EVERY == 0)
+        rd_kafka_poll (sender->rk, 0);
+    }
+  if (batch->next >= batch->messages->len)
+    {
+      sender->current = NULL;
+      recycle_batch (sender, batch);
     }
 
   if (produced)
@@ -626,7 +1091,24 @@ produce_pending (EgSender *sender)
         sender->progress.state = EG_SENDER_STATE_SENDING;
       g_mutex_unlock (&sender->lock);
     }
-  return produced;
+  /* An empty batch (the end, or only rows in flight) still moved on. */
+  return produced ? produced : (sender->current == NULL && batch->messages->len > 0);
+}
+
+static void
+stop_reader (EgSender *sender)
+{
+  g_mutex_lock (&sender->pipe_lock);
+  sender->reader_stop = TRUE;
+  g_cond_broadcast (&sender->pipe_cond);
+  g_mutex_unlock (&sender->pipe_lock);
+  g_thread_join (sender->reader);
+  sender->reader = NULL;
+  /* What was read ahead is read again on the next start. */
+  if (sender->current)
+    g_queue_push_tail (&sender->spare, g_steal_pointer (&sender->current));
+  while (!g_queue_is_empty (&sender->ready))
+    g_queue_push_tail (&sender->spare, g_queue_pop_head (&sender->ready));
 }
 
 static gpointer
@@ -637,10 +1119,30 @@ sender_thread (gpointer data)
   while (!g_atomic_int_get (&sender->stopping))
     {
       guint produced = produce_pending (sender);
+      guint unacked = g_hash_table_size (sender->in_flight) - sender->n_committing
+                      - sender->acked_ids->len;
       char errstr[512];
 
-      rd_kafka_poll (sender->rk, produced ? 0 : IDLE_POLL_MS);
-      commit_acked (sender);
+      if (produced || unacked)
+        {
+          /* Blocks only until the next delivery report. */
+          rd_kafka_poll (sender->rk, produced ? 0 : ACK_POLL_MS);
+          commit_acked (sender, FALSE);
+        }
+      else
+        {
+          gboolean idle;
+
+          /* Nothing to produce and nothing unacknowledged: wait for the
+           * store (the in-flight bound may hold back the next rows, the
+           * caller may wait for "idle"), then sleep if nothing is left. */
+          commit_acked (sender, TRUE);
+          g_mutex_lock (&sender->lock);
+          idle = sender->progress.state == EG_SENDER_STATE_IDLE
+                 || sender->progress.state == EG_SENDER_STATE_RETRYING;
+          g_mutex_unlock (&sender->lock);
+          rd_kafka_poll (sender->rk, idle ? IDLE_POLL_MS : 0);
+        }
 
       if (rd_kafka_fatal_error (sender->rk, errstr, sizeof errstr))
         {
@@ -651,12 +1153,14 @@ sender_thread (gpointer data)
           set_state (sender, EG_SENDER_STATE_RETRYING, errstr);
           rd_kafka_purge (sender->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
           rd_kafka_poll (sender->rk, 0);
-          commit_acked (sender);
+          commit_acked (sender, TRUE);
+          g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
           rd_kafka_destroy (sender->rk);
           g_hash_table_remove_all (sender->in_flight);
           sender->rk = create_producer (sender, &error);
           if (sender->rk == NULL)
             {
+              stop_reader (sender);
               set_state (sender, EG_SENDER_STATE_STOPPED, error->message);
               return NULL;
             }
@@ -666,13 +1170,15 @@ sender_thread (gpointer data)
   /* Stopping: give what is in flight a chance to be acknowledged. */
   rd_kafka_flush (sender->rk, sender->stop_timeout_ms);
   rd_kafka_poll (sender->rk, 0);
-  commit_acked (sender);
+  commit_acked (sender, TRUE);
   rd_kafka_purge (sender->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll (sender->rk, 0);
-  commit_acked (sender);
+  commit_acked (sender, TRUE);
+  g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
   rd_kafka_destroy (sender->rk);
   sender->rk = NULL;
   g_hash_table_remove_all (sender->in_flight);
+  stop_reader (sender);
   set_state (sender, EG_SENDER_STATE_STOPPED, NULL);
   return NULL;
 }
@@ -687,8 +1193,16 @@ eg_sender_start (EgSender  *sender,
   if (sender->rk == NULL)
     return FALSE;
   g_atomic_int_set (&sender->stopping, 0);
-  sender->cursor = 0;
+  sender->key_prefix_len = g_snprintf (sender->key_prefix, sizeof sender->key_prefix, "%s/",
+                                       eg_store_get_sensor_id (sender->store));
+  sender->key_prefix_len = MIN (sender->key_prefix_len, sizeof sender->key_prefix - 1);
+  sender->epoch = 0;
+  sender->reader_cursor = 0;
+  sender->reader_parked = FALSE;
+  sender->restart = FALSE;
+  sender->reader_stop = FALSE;
   set_state (sender, EG_SENDER_STATE_CONNECTING, NULL);
+  sender->reader = g_thread_new ("eg-sender-read", reader_thread, sender);
   sender->thread = g_thread_new ("eg-sender", sender_thread, sender);
   return TRUE;
 }
@@ -724,6 +1238,15 @@ eg_sender_new (EgStore         *store,
                    "No Kafka topic is configured; set topic");
       return NULL;
     }
+  if (config->ssl_ca_location && *config->ssl_ca_location
+      && !g_file_test (config->ssl_ca_location, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                   "The TLS CA file %s (ssl-ca-location) does not exist; give the PEM file "
+                   "of the authority that signed the broker's certificate",
+                   config->ssl_ca_location);
+      return NULL;
+    }
   sender = g_object_new (EG_TYPE_SENDER, NULL);
   sender->store = eg_store_ref (store);
   sender->config = eg_config_copy (config);
@@ -742,6 +1265,14 @@ eg_sender_finalize (GObject *object)
   g_clear_pointer (&sender->in_flight, g_hash_table_unref);
   g_clear_pointer (&sender->acked_ids, g_array_unref);
   g_clear_pointer (&sender->acked_generations, g_array_unref);
+  g_queue_clear_full (&sender->committing, (GDestroyNotify) g_array_unref);
+  g_queue_clear_full (&sender->ready, batch_free);
+  g_queue_clear_full (&sender->removals, (GDestroyNotify) g_array_unref);
+  g_queue_clear (&sender->removal_seqs);
+  g_clear_pointer (&sender->removed, g_hash_table_unref);
+  g_queue_clear_full (&sender->spare, batch_free);
+  g_mutex_clear (&sender->pipe_lock);
+  g_cond_clear (&sender->pipe_cond);
   eg_sender_progress_clear (&sender->progress);
   g_mutex_clear (&sender->lock);
   G_OBJECT_CLASS (eg_sender_parent_class)->finalize (object);
@@ -778,7 +1309,15 @@ eg_sender_init (EgSender *sender)
 {
   g_mutex_init (&sender->lock);
   sender->context = g_main_context_ref_thread_default ();
-  sender->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sender->in_flight = IN_FLIGHT_NEW ();
+  g_queue_init (&sender->committing);
+  g_queue_init (&sender->ready);
+  g_queue_init (&sender->removals);
+  g_queue_init (&sender->removal_seqs);
+  sender->removed = IN_FLIGHT_NEW ();
+  g_queue_init (&sender->spare);
+  g_mutex_init (&sender->pipe_lock);
+  g_cond_init (&sender->pipe_cond);
   sender->acked_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sender->acked_generations = g_array_new (FALSE, FALSE, sizeof (guint32));
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eg-sender.h: uploads labeled flows from the store's outbox to Kafka.
  *
- * A background thread reads pending outbox rows, produces one JSON message
- * per flow (docs/kafka-message.md) with an idempotent producer (acks=all,
- * compression, batching) and marks a row sent only when Kafka's delivery
- * report acknowledges it. Rows in flight when the process dies stay pending
+ * Two background threads: one reads pending outbox rows and writes one JSON
+ * message per flow (docs/kafka-message.md) a batch ahead, the other produces
+ * them with an idempotent producer (acks=all, compression, batching) and
+ * marks a row sent only when Kafka's delivery report acknowledges it. Rows in flight when the process dies stay pending
  * and go out again on the next start, under the same key. A broker that is
  * down means retries with backoff and the RETRYING state, never a lost row.
  *

@@ -2,6 +2,7 @@
 /* eg-store-alerts.c: alerts and the flows that are their evidence. */
 #include "eg-store-private.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "eg-error.h"
@@ -165,4 +166,221 @@ eg_store_query_alerts (EgStore     *store,
   sqlite3_finalize (evidence);
   eg_store_unlock_reader (store);
   return rc == SQLITE_DONE ? g_steal_pointer (&alerts) : NULL;
+}
+
+/* Export */
+
+static gboolean
+alert_matches (const EgAlert      *alert,
+               const EgFlowFilter *filter)
+{
+  EgFlow flow;
+
+  if (filter == NULL)
+    return TRUE;
+  eg_flow_init (&flow);
+  flow.ts = alert->ts;
+  flow.orig_h = alert->src;
+  flow.resp_h = alert->dst;
+  flow.resp_p = alert->dport;
+  flow.proto = alert->proto;
+  if (alert->uids->len == 0)
+    return eg_flow_filter_match (filter, &flow);
+  for (guint i = 0; i < alert->uids->len; i++)
+    {
+      g_strlcpy (flow.uid, alert->uids->pdata[i], sizeof flow.uid);
+      if (eg_flow_filter_match (filter, &flow))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Zeek's TSV escapes: what would break a line, and the two markers. */
+static void
+append_tsv (GString    *out,
+            const char *s)
+{
+  if (s == NULL)
+    {
+      g_string_append_c (out, '-');
+      return;
+    }
+  if (*s == '\0')
+    {
+      g_string_append (out, "(empty)");
+      return;
+    }
+  if (strcmp (s, "-") == 0)
+    {
+      g_string_append (out, "\\x2d");
+      return;
+    }
+  for (const char *p = s; *p; p++)
+    {
+      guint8 c = *p;
+
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == ',')
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, c);
+    }
+}
+
+static void
+append_csv (GString    *out,
+            const char *s)
+{
+  if (s == NULL)
+    return;
+  if (strpbrk (s, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+#define ALERT_FIELDS "ts", "detector", "src", "dst", "dport", "proto", "threat_level", \
+                     "confidence", "description", "uids", "country", "asn"
+
+static void
+append_row (GString       *out,
+            EgFlowFormat   format,
+            const EgAlert *alert)
+{
+  char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE];
+  char conf[G_ASCII_DTOSTR_BUF_SIZE], port[8], asn[16];
+  g_autoptr(GString) uids = g_string_new (NULL);
+  gboolean tsv = format == EG_FLOW_FORMAT_ZEEK_TSV;
+  const char *cells[12];
+  guint n = 0;
+
+  for (guint i = 0; i < alert->uids->len; i++)
+    {
+      if (i)
+        g_string_append_c (uids, tsv ? ',' : ' ');
+      if (tsv)
+        append_tsv (uids, alert->uids->pdata[i]);
+      else
+        g_string_append (uids, alert->uids->pdata[i]);
+    }
+  g_snprintf (port, sizeof port, "%u", alert->dport);
+  g_snprintf (asn, sizeof asn, "%u", alert->asn);
+  cells[n++] = g_ascii_formatd (num, sizeof num, "%.6f", alert->ts);
+  cells[n++] = alert->detector;
+  cells[n++] = alert->src.family ? eg_addr_to_string (&alert->src, src) : NULL;
+  cells[n++] = alert->dst.family ? eg_addr_to_string (&alert->dst, dst) : NULL;
+  cells[n++] = alert->dport || alert->proto == 6 || alert->proto == 17 ? port : NULL;
+  cells[n++] = eg_proto_to_string (alert->proto);
+  cells[n++] = eg_threat_level_to_string (alert->threat_level);
+  cells[n++] = g_ascii_formatd (conf, sizeof conf, "%.3f", alert->confidence);
+  cells[n++] = alert->description;
+  cells[n++] = uids->str;
+  cells[n++] = alert->country[0] ? alert->country : NULL;
+  cells[n++] = alert->asn ? asn : NULL;
+  g_assert (n == G_N_ELEMENTS (cells));
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i)
+        g_string_append_c (out, tsv ? '\t' : ',');
+      /* The uid set is joined and escaped already: its commas are the set's. */
+      if (tsv && i == 9 && cells[i][0])
+        g_string_append (out, cells[i]);
+      else if (tsv)
+        append_tsv (out, cells[i]);
+      else
+        append_csv (out, cells[i]);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_header (GString      *out,
+               EgFlowFormat  format)
+{
+  static const char * const fields[] = { ALERT_FIELDS };
+  static const char * const types[] = {
+    "time", "string", "addr", "addr", "port", "string", "string", "double", "string",
+    "set[string]", "string", "count",
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *open = g_date_time_format (now, "%Y-%m-%d-%H-%M-%S");
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (fields) == G_N_ELEMENTS (types));
+  if (format == EG_FLOW_FORMAT_ZEEK_TSV)
+    {
+      g_string_append_printf (out, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+                              "#unset_field\t-\n#path\talerts\n#open\t%s\n#fields", open);
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        g_string_append_printf (out, "\t%s", fields[i]);
+      g_string_append (out, "\n#types");
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        g_string_append_printf (out, "\t%s", types[i]);
+      g_string_append_c (out, '\n');
+    }
+  else if (format == EG_FLOW_FORMAT_CSV)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        g_string_append_printf (out, "%s%s", i ? "," : "", fields[i]);
+      g_string_append_c (out, '\n');
+    }
+}
+
+gboolean
+eg_alerts_write (FILE               *out,
+                 EgFlowFormat        format,
+                 GPtrArray          *alerts,
+                 const EgFlowFilter *filter,
+                 guint              *n_written,
+                 GError            **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = 0;
+
+  append_header (text, format);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      const EgAlert *alert = alerts->pdata[i];
+
+      if (!alert_matches (alert, filter))
+        continue;
+      if (format == EG_FLOW_FORMAT_JSON)
+        {
+          eg_alert_append_json (text, alert);
+          g_string_append_c (text, '\n');
+        }
+      else
+        append_row (text, format, alert);
+      n++;
+      if (text->len > 65536)
+        {
+          fwrite (text->str, 1, text->len, out);
+          g_string_truncate (text, 0);
+        }
+    }
+  if (format == EG_FLOW_FORMAT_ZEEK_TSV)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *close = g_date_time_format (now, "%Y-%m-%d-%H-%M-%S");
+      g_string_append_printf (text, "#close\t%s\n", close);
+    }
+  fwrite (text->str, 1, text->len, out);
+  if (fflush (out) != 0 || ferror (out))
+    {
+      int saved = errno;
+      g_set_error (error, EG_ERROR, saved == ENOSPC ? EG_ERROR_NO_SPACE : EG_ERROR_FAILED,
+                   "Cannot write the alerts: %s", g_strerror (saved));
+      return FALSE;
+    }
+  if (n_written)
+    *n_written = n;
+  return TRUE;
 }

@@ -35,13 +35,13 @@ column_interned (sqlite3_stmt *stmt,
   return text ? g_intern_string (text) : NULL;
 }
 
-static gint64
-begin_change (EgStore     *store,
-              sqlite3     *db,
-              const char  *kind,
-              const char  *who,
-              const char  *description,
-              GError     **error)
+gint64
+eg_store_begin_change (EgStore     *store,
+                       sqlite3     *db,
+                       const char  *kind,
+                       const char  *who,
+                       const char  *description,
+                       GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -63,6 +63,54 @@ begin_change (EgStore     *store,
 }
 
 /* Writes the changes (flows, history, outbox) under change_id. */
+gboolean
+eg_store_add_history (EgStore     *store,
+                      sqlite3     *db,
+                      gint64       change_id,
+                      gint64       flow_id,
+                      const char  *uid,
+                      const char  *old_label,
+                      const char  *old_detailed,
+                      int          old_source,
+                      const char  *new_label,
+                      const char  *new_detailed,
+                      int          new_source,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = store->insert_history;
+  int rc;
+
+  if (stmt == NULL
+      && sqlite3_prepare_v3 (db, "INSERT INTO label_history (change_id, flow_id, uid, "
+                             "old_label, old_detailed_label, old_source, new_label, "
+                             "new_detailed_label, new_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &store->insert_history,
+                             NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, "preparing the label history");
+      return FALSE;
+    }
+  stmt = store->insert_history;
+  sqlite3_bind_int64 (stmt, 1, change_id);
+  sqlite3_bind_int64 (stmt, 2, flow_id);
+  sqlite3_bind_text (stmt, 3, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, old_label, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, old_label ? old_detailed : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, old_source);
+  sqlite3_bind_text (stmt, 7, new_label, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, new_label ? new_detailed : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 9, new_source);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "recording the label history");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes the changes (flows, history, outbox) under change_id. */
 static gboolean
 apply_changes (EgStore     *store,
                sqlite3     *db,
@@ -70,14 +118,11 @@ apply_changes (EgStore     *store,
                GArray      *changes,
                GError     **error)
 {
-  sqlite3_stmt *update = NULL, *history = NULL;
+  sqlite3_stmt *update = NULL;
   gboolean ok = TRUE;
 
   sqlite3_prepare_v2 (db, "UPDATE flows SET label = ?, detailed_label = ?, label_source = ? "
                       "WHERE id = ?", -1, &update, NULL);
-  sqlite3_prepare_v2 (db, "INSERT INTO label_history (change_id, flow_id, uid, old_label, "
-                      "old_detailed_label, old_source, new_label, new_detailed_label, "
-                      "new_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &history, NULL);
   for (guint i = 0; i < changes->len && ok; i++)
     {
       Change *c = &g_array_index (changes, Change, i);
@@ -88,25 +133,15 @@ apply_changes (EgStore     *store,
       sqlite3_bind_int64 (update, 4, c->flow_id);
       ok = sqlite3_step (update) == SQLITE_DONE;
       sqlite3_reset (update);
-
-      sqlite3_bind_int64 (history, 1, change_id);
-      sqlite3_bind_int64 (history, 2, c->flow_id);
-      sqlite3_bind_text (history, 3, c->uid, -1, SQLITE_STATIC);
-      sqlite3_bind_text (history, 4, c->old_label, -1, SQLITE_STATIC);
-      sqlite3_bind_text (history, 5, c->old_detailed, -1, SQLITE_STATIC);
-      sqlite3_bind_int (history, 6, c->old_source);
-      sqlite3_bind_text (history, 7, c->new_label, -1, SQLITE_STATIC);
-      sqlite3_bind_text (history, 8, c->new_detailed, -1, SQLITE_STATIC);
-      sqlite3_bind_int (history, 9, c->new_source);
-      ok = ok && sqlite3_step (history) == SQLITE_DONE;
-      sqlite3_reset (history);
       if (!ok)
         eg_store_set_sqlite_error (error, store, db, "relabeling");
       else
-        ok = eg_store_update_outbox (store, db, c->flow_id, c->new_label, c->flags, error);
+        ok = eg_store_add_history (store, db, change_id, c->flow_id, c->uid, c->old_label,
+                                   c->old_detailed, c->old_source, c->new_label,
+                                   c->new_detailed, c->new_source, error)
+             && eg_store_update_outbox (store, db, c->flow_id, c->new_label, c->flags, error);
     }
   sqlite3_finalize (update);
-  sqlite3_finalize (history);
   return ok;
 }
 
@@ -221,7 +256,8 @@ relabel_func (EgStore  *store,
   job->n_changed = changes->len;
   if (changes->len == 0)
     return TRUE;
-  change_id = begin_change (store, db, job->kind, job->who, job->description, error);
+  change_id = eg_store_begin_change (store, db, job->kind, job->who, job->description,
+                                     error);
   if (change_id < 0)
     return FALSE;
   return apply_changes (store, db, change_id, changes, error);
@@ -330,8 +366,10 @@ undo_func (EgStore  *store,
   int rc;
 
   g_array_set_clear_func (changes, change_clear);
-  sqlite3_prepare_v2 (db, "SELECT id FROM label_changes WHERE undone = 0 AND kind != 'undo' "
-                      "ORDER BY id DESC LIMIT 1", -1, &stmt, NULL);
+  /* What arrived labeled (import, rules on arrival) is the data itself, not
+   * an operator's change to take back. */
+  sqlite3_prepare_v2 (db, "SELECT id FROM label_changes WHERE undone = 0 "
+                      "AND kind IN ('relabel', 'rules') ORDER BY id DESC LIMIT 1", -1, &stmt, NULL);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     target = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -368,7 +406,7 @@ undo_func (EgStore  *store,
     }
 
   description = g_strdup_printf ("undo of change %" G_GINT64_FORMAT, target);
-  change_id = begin_change (store, db, "undo", job->who, description, error);
+  change_id = eg_store_begin_change (store, db, "undo", job->who, description, error);
   if (change_id < 0 || !apply_changes (store, db, change_id, changes, error))
     return FALSE;
   sqlite3_prepare_v2 (db, "UPDATE label_changes SET undone = 1 WHERE id = ?", -1, &stmt, NULL);
@@ -417,7 +455,7 @@ eg_store_get_label_history (EgStore     *store,
 
   g_array_set_clear_func (history, (GDestroyNotify) eg_label_change_clear);
   sqlite3_prepare_v2 (db, "SELECT h.change_id, c.at, c.who, h.old_label, h.old_detailed_label, "
-                      "h.old_source, h.new_label, h.new_detailed_label, h.new_source "
+                      "h.old_source, h.new_label, h.new_detailed_label, h.new_source, c.kind "
                       "FROM label_history h JOIN label_changes c ON c.id = h.change_id "
                       "WHERE h.uid = ? ORDER BY h.id", -1, &stmt, NULL);
   sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
@@ -434,6 +472,7 @@ eg_store_get_label_history (EgStore     *store,
       change.new_label = column_interned (stmt, 6);
       change.new_detailed_label = column_interned (stmt, 7);
       change.new_source = sqlite3_column_int (stmt, 8);
+      change.kind = column_interned (stmt, 9);
       g_array_append_val (history, change);
     }
   if (rc != SQLITE_DONE)

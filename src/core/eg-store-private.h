@@ -41,7 +41,18 @@ struct _EgStore {
   sqlite3_stmt    *upsert_outbox;
   sqlite3_stmt    *insert_alert;
   sqlite3_stmt    *insert_evidence;
+  sqlite3_stmt    *insert_history;
+  sqlite3_stmt    *select_label;
   EgLabelRuleSet  *rules;            /* under lock: swapped by set_label_rules */
+  guint64          flows_since_retention;
+
+  /* Automatic retention, under lock */
+  double           retention_max_age;
+  guint64          retention_max_bytes;
+  gboolean         retention_due;
+  gint64           retention_last;   /* monotonic µs */
+  gboolean         has_retention_result;
+  EgPruneResult    retention_result;
 };
 
 #define EG_STORE_FLOW_COLUMNS \
@@ -72,6 +83,35 @@ void      eg_store_write_async      (EgStore         *store,
                                      guint            weight);
 sqlite3  *eg_store_lock_reader      (EgStore      *store);
 void      eg_store_unlock_reader    (EgStore      *store);
+
+/* eg-store-outbox.c: one retention run in the writer's transaction. */
+gboolean  eg_store_run_retention    (EgStore        *store,
+                                     sqlite3        *db,
+                                     double          max_age,
+                                     guint64         max_bytes,
+                                     EgPruneResult  *result,
+                                     GError        **error);
+
+/* eg-store-labels.c */
+/* A row of label_changes; its id, -1 on error. */
+gint64    eg_store_begin_change     (EgStore      *store,
+                                     sqlite3      *db,
+                                     const char   *kind,
+                                     const char   *who,
+                                     const char   *description,
+                                     GError      **error);
+gboolean  eg_store_add_history      (EgStore      *store,
+                                     sqlite3      *db,
+                                     gint64        change_id,
+                                     gint64        flow_id,
+                                     const char   *uid,
+                                     const char   *old_label,
+                                     const char   *old_detailed,
+                                     int           old_source,
+                                     const char   *new_label,
+                                     const char   *new_detailed,
+                                     int           new_source,
+                                     GError      **error);
 
 /* eg-store-flows.c */
 void      eg_store_bind_flow        (sqlite3_stmt *stmt,

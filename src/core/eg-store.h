@@ -19,11 +19,12 @@
 #include "eg-config.h"
 #include "eg-flow.h"
 #include "eg-flow-filter.h"
+#include "eg-flow-writer.h"
 #include "eg-label-rule.h"
 
 G_BEGIN_DECLS
 
-#define EG_STORE_SCHEMA_VERSION 1
+#define EG_STORE_SCHEMA_VERSION 2
 
 typedef struct _EgStore EgStore;
 
@@ -42,6 +43,10 @@ typedef struct {
   const char *new_label;
   const char *new_detailed_label;
   guint8      new_source;
+  /* interned: "relabel", "rules" (applied to stored flows), "undo",
+   * "import" and "arrival" (labeled on the way in, by the caller or by the
+   * saved label rules) */
+  const char *kind;
 } EgLabelChange;
 
 typedef struct {
@@ -145,7 +150,12 @@ gboolean    eg_store_undo               (EgStore        *store,
                                          const char     *who,
                                          guint64        *n_changed,
                                          GError        **error);
-/* EgLabelChange of one flow, oldest first; free with eg_label_change_clear
+/* EgLabelChange of one flow, oldest first. A flow that arrives labeled by
+ * an operator, a rule or imported ground truth (or whose stored label such
+ * a flow replaces) has an "arrival"/"import" entry, one change per batch,
+ * which undo leaves alone. A model's suggestion is not a change: it is kept
+ * on the flow (source model, model_version) and shows up in the history as
+ * the old label once something replaces it. Free with eg_label_change_clear
  * (the array's clear func is set). */
 GArray     *eg_store_get_label_history  (EgStore        *store,
                                          const char     *uid,
@@ -175,6 +185,19 @@ GPtrArray  *eg_store_query_alerts       (EgStore        *store,
                                          double          to,
                                          GError        **error);
 
+/* Writes alerts as JSON lines (the public alert format), CSV, or Zeek-like
+ * TSV (#path alerts, the evidence uids as a set). filter (NULL: all) reads an
+ * alert as a flow from src to dst:dport over proto, whose uid is any of its
+ * evidence uids: address, port, protocol and uid predicates apply; label
+ * and score predicates see an unlabeled, unscored flow. *n_written (may be
+ * NULL) counts the alerts written. */
+gboolean    eg_alerts_write             (FILE               *out,
+                                         EgFlowFormat        format,
+                                         GPtrArray          *alerts,
+                                         const EgFlowFilter *filter,
+                                         guint              *n_written,
+                                         GError            **error);
+
 /* Models */
 gboolean    eg_store_add_model          (EgStore        *store,
                                          guint32         version,
@@ -192,24 +215,83 @@ gboolean    eg_store_get_pending        (EgStore        *store,
                                          guint           limit,
                                          GArray         *out_rows,
                                          GError        **error);
+/* The same without a copy of the rows: func sees each row (valid during the
+ * call) and returns FALSE to stop; *n_rows counts the rows it saw. Queries
+ * of other threads wait meanwhile; the writer does not. */
+typedef gboolean (*EgStoreOutboxFunc) (const EgOutboxRow *row,
+                                       gpointer           user_data);
+gboolean    eg_store_foreach_pending    (EgStore           *store,
+                                         gint64             after,
+                                         guint              limit,
+                                         EgStoreOutboxFunc  func,
+                                         gpointer           user_data,
+                                         guint             *n_rows,
+                                         GError           **error);
 /* Marks rows sent unless they changed since (their generation moved on).
- * Queued to the writer; ids and generations are copied. */
-void        eg_store_mark_sent          (EgStore        *store,
-                                         const gint64   *flow_ids,
-                                         const guint32  *generations,
-                                         guint           n);
+ * Queued to the writer; ids and generations are copied. done (may be NULL)
+ * runs in the writer thread once the transaction has ended, committed or
+ * not (a failure is reported by the next eg_store_flush); calls come in the
+ * order of the eg_store_mark_sent calls. */
+typedef void (*EgStoreDoneFunc) (gpointer user_data);
+void        eg_store_mark_sent          (EgStore          *store,
+                                         const gint64     *flow_ids,
+                                         const guint32    *generations,
+                                         guint             n,
+                                         EgStoreDoneFunc   done,
+                                         gpointer          user_data);
 
-/* Retention: drops flows older than max_age seconds (0: no limit), then the
- * oldest flows until the file is below max_bytes (0: no limit). Labeled flows
- * still pending in the outbox are kept; *n_kept_pending says how many were
- * kept for that reason. */
+/* Retention.
+ *
+ * A labeled flow that Kafka has not acknowledged is never dropped without
+ * saying so: by default retention keeps
+ *  - flows pending in the outbox (any label source), and
+ *  - flows labeled by an operator, a rule or imported ground truth that never
+ *    entered the outbox (not a port of interest, imported with --no-upload):
+ *    nothing else holds that work.
+ * A model's suggestion that was never queued is not protected: it is the
+ * model's guess, made again by scoring, and a sensor whose model labels every
+ * flow would otherwise never prune. EG_PRUNE_INCLUDE_UNSENT (the operator's
+ * explicit word) drops protected flows too and counts them. */
+typedef enum {
+  EG_PRUNE_NONE           = 0,
+  EG_PRUNE_INCLUDE_UNSENT = 1 << 0,
+} EgPruneFlags;
+
+typedef struct {
+  guint64 n_deleted;          /* flows deleted */
+  guint64 n_kept_pending;     /* kept: waiting in the outbox for Kafka */
+  guint64 n_kept_unqueued;    /* kept: labeled, never queued for upload */
+  guint64 n_dropped_unsent;   /* INCLUDE_UNSENT: protected flows deleted */
+} EgPruneResult;
+
+/* Drops flows older than max_age seconds before now (0: no limit), then the
+ * oldest flows until the pages in use are below max_bytes (0: no limit).
+ * "Kept" counts protected flows that the limits would have dropped. */
 gboolean    eg_store_prune              (EgStore        *store,
                                          double          now,
                                          double          max_age,
                                          guint64         max_bytes,
-                                         guint64        *n_deleted,
-                                         guint64        *n_kept_pending,
+                                         EgPruneFlags    flags,
+                                         EgPruneResult  *result,
                                          GError        **error);
+/* Automatic retention (never with INCLUDE_UNSENT): the writer thread prunes
+ * with these limits soon after this call, then after every
+ * EG_STORE_RETENTION_EVERY_FLOWS stored flows and at least every
+ * EG_STORE_RETENTION_INTERVAL seconds while it writes. 0 and 0 turn it off.
+ * Each run that deletes or keeps something logs a message. */
+#define EG_STORE_RETENTION_EVERY_FLOWS 50000
+#define EG_STORE_RETENTION_INTERVAL    600
+void        eg_store_set_retention      (EgStore        *store,
+                                         double          max_age,
+                                         guint64         max_bytes);
+/* The retention of config ([store] retention-days, retention-bytes). */
+void        eg_store_apply_config       (EgStore        *store,
+                                         const EgConfig *config);
+/* The last automatic run's result; FALSE when none ran yet. */
+gboolean    eg_store_get_last_retention (EgStore        *store,
+                                         EgPruneResult  *result);
+/* "N flows deleted; kept ..." for a person: what a run did and why. */
+char       *eg_prune_result_describe    (const EgPruneResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgStore, eg_store_unref)
 
