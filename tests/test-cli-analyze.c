@@ -491,6 +491,51 @@ test_ports_of_interest (void)
   eg_test_rmdir (dir);
 }
 
+/* analyze --db keeps to the configured retention: a second run prunes
+ * the first run's old flows, except those still waiting for Kafka. */
+static void
+test_db_retention (void)
+{
+  g_autofree char *demo = eg_test_source_path ("data/demo.pcap");
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *db = g_build_filename (dir, "edge.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "edgeguard.conf", NULL);
+  g_autofree char *expected = NULL;
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(Run) status = { 0 };
+  guint total = 0, to_443 = 0;
+  g_auto(GStrv) lines = NULL;
+
+  /* The demo capture is from March 2026: older than a day. */
+  g_assert_true (g_file_set_contents (config, "[store]\nretention-days=1\n", -1, NULL));
+  run_cli (&first, "analyze", "--no-progress", "-c", config, "--ports", "443", "--db", db, demo, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  lines = g_strsplit (first.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+      if (*lines[i] == '#' || g_strv_length (f) < 20)
+        continue;
+      total++;
+      to_443 += g_str_equal (f[5], "443");
+    }
+  g_assert_cmpuint (to_443, >, 0);
+
+  run_cli (&second, "analyze", "--no-progress", "-c", config, "--ports", "443", "--db", db,
+           "-o", "/dev/null", demo, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  expected = g_strdup_printf ("%u flows deleted; kept %u labeled flows that wait", total - to_443, to_443);
+  g_assert_nonnull (strstr (second.err, expected));
+  g_clear_pointer (&expected, g_free);
+
+  run_cli (&status, "status", "--db", db, NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  expected = g_strdup_printf ("Flows:     %u\n", total + to_443);
+  g_assert_nonnull (strstr (status.out, expected));
+  eg_test_rmdir (dir);
+}
+
 /* Nanosecond pcaps keep their precision (editcap writes one from ours). */
 static void
 test_nanosecond_pcap (void)
@@ -537,6 +582,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/analyze/formats", test_json_and_csv);
   g_test_add_func ("/cli/analyze/live/loopback", test_live_loopback);
   g_test_add_func ("/cli/analyze/live/snaplen", test_live_snaplen);
+  g_test_add_func ("/cli/analyze/db/retention", test_db_retention);
   g_test_add_func ("/cli/analyze/progress/terminal", test_progress_on_terminal);
   g_test_add_func ("/cli/analyze/ports-of-interest", test_ports_of_interest);
   g_test_add_func ("/cli/analyze/nanosecond-pcap", test_nanosecond_pcap);

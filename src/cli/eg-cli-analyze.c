@@ -273,6 +273,8 @@ eg_cli_analyze_main (int    argc,
           eg_cli_error ("%s", error->message);
           return 1;
         }
+      /* A sensor that runs for months keeps to its configured retention. */
+      eg_store_apply_config (a.store, config);
     }
 
   if (output)

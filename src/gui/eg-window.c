@@ -982,6 +982,8 @@ open_store (EgWindow *self)
     {
       path = eg_store_default_path (config);
       self->store = eg_store_open (path, &error);
+      if (self->store != NULL)
+        eg_store_apply_config (self->store, config);
       self->explainer = eg_explainer_new (config);
       g_signal_connect_object (self->explainer, "notify::model-version",
                                G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
