@@ -550,6 +550,9 @@ capture_thread (gpointer data)
   self->pipeline = eg_pipeline_new (self->config, on_scored, self, &error);
   if (self->pipeline)
     self->table = eg_flow_table_new (self->config, TRUE, on_table_flow, self, &error);
+  /* The scorer computes it, off the capture thread. */
+  if (self->table)
+    eg_flow_table_set_defer_community_id (self->table, TRUE);
 
   if (self->table && self->live)
     {

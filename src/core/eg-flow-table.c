@@ -78,6 +78,7 @@ struct _EgFlowTable {
   GPtrArray       *chunks;
   Entry           *free_entries;
   guint64          n_dpi;       /* flows holding nDPI state now */
+  gboolean         defer_community_id;
   EgFlowTableStats stats;
 };
 
@@ -223,6 +224,13 @@ eg_flow_table_free (EgFlowTable *table)
   g_clear_pointer (&table->dpi, eg_dpi_free);
   eg_config_free (table->config);
   g_free (table);
+}
+
+void
+eg_flow_table_set_defer_community_id (EgFlowTable *table,
+                                      gboolean     defer)
+{
+  table->defer_community_id = defer;
 }
 
 gsize
@@ -516,7 +524,8 @@ create_entry (EgFlowTable    *table,
       f->resp_h = pkt->dst; f->resp_p = dport;
       *is_orig = TRUE;
     }
-  eg_flow_compute_community_id (f);
+  if (!table->defer_community_id)
+    eg_flow_compute_community_id (f);
   /* Unique per flow and unguessable, reproducible with a fixed seed. */
   {
     guint64 words[3] = { hash, 0, ++table->stats.flows_created };

@@ -64,6 +64,10 @@ void         eg_flow_table_add_non_ip (EgFlowTable     *table,
 void         eg_flow_table_flush   (EgFlowTable        *table);
 void         eg_flow_table_get_stats (EgFlowTable      *table,
                                     EgFlowTableStats   *stats);
+/* Flows leave with an empty community_id, for a later stage (the
+ * scorer) to fill in another thread. */
+void         eg_flow_table_set_defer_community_id (EgFlowTable *table,
+                                    gboolean            defer);
 /* Bytes of one entry: the flow record and the state that builds it. */
 gsize        eg_flow_table_entry_size (void);
 

@@ -185,9 +185,15 @@ eg_scorer_process (EgScorer  *scorer,
       scorer->rows = g_renew (float, scorer->rows, (gsize) scorer->capacity * EG_N_FEATURES);
       scorer->scores = g_renew (float, scorer->scores, scorer->capacity);
     }
-  /* Context features see every flow, scored or not, in arrival order. */
+  /* Context features see every flow, scored or not, in arrival order. The
+   * engine's flow table leaves the Community ID to this thread, which has
+   * time to spare while the capture thread has none. */
   for (guint i = 0; i < n_flows; i++)
-    eg_features_compute (scorer->context, &flows[i], scorer->rows + (gsize) i * EG_N_FEATURES);
+    {
+      if (flows[i].community_id[0] == '\0')
+        eg_flow_compute_community_id (&flows[i]);
+      eg_features_compute (scorer->context, &flows[i], scorer->rows + (gsize) i * EG_N_FEATURES);
+    }
 
   if (model)
     {
