@@ -8,8 +8,8 @@
 #                                           packets; best of 3 runs each)
 #
 # Prints packets/s for edgeguard-cli analyze (application detection on),
-# ndpiReader -i and tshark -z conv,ip, each the best of RUNS runs taken in
-# turn (the machine's other load skews all three alike), and Edgeguard's
+# ndpiReader -i and tshark -z conv,ip, each the best of RUNS rounds that run
+# all three in turn (the machine's other load skews all three alike), and Edgeguard's
 # memory per active flow two ways: the flow table's own bytes (from --stats)
 # and the whole process's peak RSS over the most flows held at once.
 set -eu
@@ -50,28 +50,39 @@ fi
 packets=$(capinfos -c -M "$big" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
 echo "input: $big, $packets packets"
 
-measure () {  # name, command...: the best of $runs runs, seconds and peak RSS (KiB)
+run_once () {  # name, command...: one run; keeps the fastest per program
   name=$1; shift
-  best=""
-  r=0
-  while [ "$r" -lt "$runs" ]; do
-    r=$((r + 1))
-    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/$name.err" || {
-      echo "$name failed:"; tail -n 5 "$out/$name.err"; return 1; }
-    read -r secs rss < "$out/time.txt"
-    if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best=$secs; best_rss=$rss
-    fi
-  done
-  pps=$(awk -v p="$packets" -v s="$best" 'BEGIN { printf "%.0f", p / s }')
-  printf '%-28s %8.2f s %12s packets/s %10s KiB peak\n' "$name" "$best" "$pps" "$best_rss"
-  eval "${name}_pps=$pps; ${name}_rss=$best_rss"
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/$name.err" || {
+    echo "$name failed:"; tail -n 5 "$out/$name.err"; exit 1; }
+  read -r secs rss < "$out/time.txt"
+  eval "best=\${${name}_best:-}"
+  if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+    eval "${name}_best=$secs; ${name}_rss=$rss"
+    if [ "$name" = edgeguard ]; then cp "$out/$name.err" "$out/$name.best.err"; fi
+  fi
 }
 
-measure edgeguard "$cli" analyze --no-progress --stats -o /dev/null "$big"
+report () {  # name
+  eval "best=\$${1}_best; rss=\$${1}_rss"
+  pps=$(awk -v p="$packets" -v s="$best" 'BEGIN { printf "%.0f", p / s }')
+  printf '%-28s %8.2f s %12s packets/s %10s KiB peak\n' "$1" "$best" "$pps" "$rss"
+  eval "${1}_pps=$pps"
+}
+
+# Rounds of all three in turn: a slow minute on a shared machine slows
+# each program alike instead of one of them.
+r=0
+while [ "$r" -lt "$runs" ]; do
+  r=$((r + 1))
+  run_once edgeguard "$cli" analyze --no-progress --stats -o /dev/null "$big"
+  run_once ndpiReader ndpiReader -q -i "$big"
+  run_once tshark tshark -q -z conv,ip -r "$big"
+done
+mv "$out/edgeguard.best.err" "$out/edgeguard.err"
+report edgeguard
 grep -E "peak active|flow memory|flows:" "$out/edgeguard.err" || true
-measure ndpiReader ndpiReader -q -i "$big"
-measure tshark tshark -q -z conv,ip -r "$big"
+report ndpiReader
+report tshark
 
 # Memory per active flow: the peak RSS above a run that holds almost no
 # flows, over the most flows held at once. It counts everything that grows
