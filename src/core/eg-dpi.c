@@ -6,9 +6,14 @@
 
 #include "eg-error.h"
 
+/* Flow states are reused: a capture allocates and frees one for nearly
+ * every flow with payload, and malloc showed in the capture thread. */
+#define MAX_SPARE_FLOWS 1024
+
 struct _EgDpi {
   struct ndpi_detection_module_struct *module;
   GHashTable *service_names;  /* nDPI protocol id → interned Zeek name */
+  GPtrArray  *spare_flows;    /* freed states, their contents released */
 };
 
 /* Zeek's analyzer names where Zeek has one; nDPI's lower-cased name else. */
@@ -55,6 +60,7 @@ eg_dpi_new (GError **error)
   ndpi_set_protocol_detection_bitmask2 (dpi->module, &all);
   ndpi_finalize_initialization (dpi->module);
   dpi->service_names = g_hash_table_new (NULL, NULL);
+  dpi->spare_flows = g_ptr_array_new_with_free_func (g_free);
   return g_steal_pointer (&dpi);
 }
 
@@ -66,6 +72,7 @@ eg_dpi_free (EgDpi *dpi)
   if (dpi->module)
     ndpi_exit_detection_module (dpi->module);
   g_clear_pointer (&dpi->service_names, g_hash_table_unref);
+  g_clear_pointer (&dpi->spare_flows, g_ptr_array_unref);
   g_free (dpi);
 }
 
@@ -76,19 +83,30 @@ eg_dpi_flow_size (void)
 }
 
 EgDpiFlow *
-eg_dpi_flow_new (void)
+eg_dpi_flow_new (EgDpi *dpi)
 {
+  if (dpi->spare_flows->len > 0)
+    {
+      EgDpiFlow *flow = g_ptr_array_steal_index_fast (dpi->spare_flows,
+                                                      dpi->spare_flows->len - 1);
+      memset (flow, 0, sizeof (struct ndpi_flow_struct));
+      return flow;
+    }
   return g_malloc0 (sizeof (struct ndpi_flow_struct));
 }
 
 void
-eg_dpi_flow_free (EgDpiFlow *flow)
+eg_dpi_flow_free (EgDpi     *dpi,
+                  EgDpiFlow *flow)
 {
   if (flow == NULL)
     return;
   /* ndpi_free_flow would free() the struct; we allocated it with GLib. */
   ndpi_free_flow_data (flow);
-  g_free (flow);
+  if (dpi->spare_flows->len < MAX_SPARE_FLOWS)
+    g_ptr_array_add (dpi->spare_flows, flow);
+  else
+    g_free (flow);
 }
 
 const char *

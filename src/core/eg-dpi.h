@@ -17,8 +17,10 @@ typedef struct ndpi_flow_struct EgDpiFlow;
 
 EgDpi      *eg_dpi_new          (GError      **error);
 void        eg_dpi_free         (EgDpi        *dpi);
-EgDpiFlow  *eg_dpi_flow_new     (void);
-void        eg_dpi_flow_free    (EgDpiFlow    *flow);
+/* A zeroed flow state, reused from those freed before when it can be. */
+EgDpiFlow  *eg_dpi_flow_new     (EgDpi        *dpi);
+void        eg_dpi_flow_free    (EgDpi        *dpi,
+                                 EgDpiFlow    *flow);
 /* Feeds one packet (l3 points at the IP header). Returns TRUE when detection
  * is over: *service is then the Zeek-style name or NULL. */
 gboolean    eg_dpi_process      (EgDpi        *dpi,

@@ -171,7 +171,7 @@ drop_dpi (EgFlowTable *table,
 {
   if (e->dpi == NULL)
     return;
-  g_clear_pointer (&e->dpi, eg_dpi_flow_free);
+  eg_dpi_flow_free (table->dpi, g_steal_pointer (&e->dpi));
   table->n_dpi--;
 }
 
@@ -640,7 +640,7 @@ run_dpi (EgFlowTable    *table,
     {
       if (pkt->payload_len == 0 && pkt->proto == IPPROTO_TCP)
         return;
-      e->dpi = eg_dpi_flow_new ();
+      e->dpi = eg_dpi_flow_new (table->dpi);
       table->n_dpi++;
       account_memory (table);
     }
