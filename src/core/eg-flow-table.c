@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "eg-dpi.h"
 #include "eg-siphash.h"
@@ -14,7 +15,11 @@
 #define FRAGMENT_TIMEOUT  30.0
 #define EXPIRE_BUDGET     4096   /* flows expired per pass at most */
 #define EXPIRE_INTERVAL   1.0    /* seconds of packet time between passes */
-#define ENTRIES_PER_CHUNK 512    /* entries are allocated this many at a time */
+/* Entries are allocated a huge page at a time: a busy link fills hundreds
+ * of megabytes, and faulting them in 4 KiB at a time cost the capture
+ * thread a twelfth of its time. */
+#define CHUNK_BYTES       (2 * 1024 * 1024)
+#define ENTRIES_PER_CHUNK (CHUNK_BYTES / sizeof (Entry))
 
 typedef enum {
   LRU_TCP,
@@ -142,7 +147,7 @@ eg_flow_table_new (const EgConfig *config,
   table->func = func;
   table->user_data = user_data;
   table->fragments = g_hash_table_new_full (frag_key_hash, frag_key_equal, NULL, g_free);
-  table->chunks = g_ptr_array_new_with_free_func (g_free);
+  table->chunks = g_ptr_array_new_with_free_func (g_aligned_free);
   if (dpi)
     {
       table->dpi = eg_dpi_new (error);
@@ -182,7 +187,11 @@ alloc_entry (EgFlowTable *table)
 
   if (table->free_entries == NULL)
     {
-      Entry *chunk = g_new (Entry, ENTRIES_PER_CHUNK);
+      Entry *chunk = g_aligned_alloc (1, CHUNK_BYTES, CHUNK_BYTES);
+
+#ifdef MADV_HUGEPAGE
+      madvise (chunk, CHUNK_BYTES, MADV_HUGEPAGE);  /* a hint: no error matters */
+#endif
 
       g_ptr_array_add (table->chunks, chunk);
       for (guint i = 0; i < ENTRIES_PER_CHUNK; i++)
