@@ -55,6 +55,7 @@ run_once () {  # name, command...: one run; keeps the fastest per program
   /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/$name.err" || {
     echo "$name failed:"; tail -n 5 "$out/$name.err"; exit 1; }
   read -r secs rss < "$out/time.txt"
+  eval "${name}_last=$secs"
   eval "best=\${${name}_best:-}"
   if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
     eval "${name}_best=$secs; ${name}_rss=$rss"
@@ -71,12 +72,14 @@ report () {  # name
 
 # Rounds of all three in turn: a slow minute on a shared machine slows
 # each program alike instead of one of them.
+rm -f "$out/rounds.txt"
 r=0
 while [ "$r" -lt "$runs" ]; do
   r=$((r + 1))
   run_once edgeguard "$cli" analyze --no-progress --stats -o /dev/null "$big"
   run_once ndpiReader ndpiReader -q -i "$big"
   run_once tshark tshark -q -z conv,ip -r "$big"
+  echo "$ndpiReader_last $edgeguard_last" >> "$out/rounds.txt"
 done
 mv "$out/edgeguard.best.err" "$out/edgeguard.err"
 report edgeguard
@@ -100,3 +103,9 @@ awk '/flow memory/ { gsub(/[()]/, ""); printf "edgeguard flow table per active f
   "$out/edgeguard.err"
 awk -v e="$edgeguard_pps" -v n="$ndpiReader_pps" -v t="$tshark_pps" \
   'BEGIN { printf "edgeguard / ndpiReader: %.2fx   edgeguard / tshark: %.1fx\n", e / n, e / t }'
+# Each round ran both within seconds of each other: the median of the
+# rounds' ratios is the figure least moved by the machine's drift.
+awk '{ print $1 / $2 }' "$out/rounds.txt" | sort -n | awk '
+  { r[NR] = $1 }
+  END { printf "edgeguard / ndpiReader per round: median %.2fx, range %.2f-%.2fx over %d rounds\n",
+               (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2, r[1], r[NR], NR }'
