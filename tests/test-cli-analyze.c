@@ -453,6 +453,28 @@ test_live_snaplen (void)
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* Flow records in Zeek TSV, and how many of them go to port. */
+static guint
+count_records_to_port (const char *tsv,
+                       const char *port,
+                       guint      *to_port)
+{
+  g_auto(GStrv) lines = g_strsplit (tsv, "\n", -1);
+  guint total = 0;
+
+  *to_port = 0;
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+
+      if (*lines[i] == '#' || g_strv_length (f) < 20)
+        continue;
+      total++;
+      *to_port += g_str_equal (f[5], port);
+    }
+  return total;
+}
+
 /* Only flows to the ports of interest go into the upload outbox; the rest
  * are analyzed and stored all the same. */
 static void
@@ -464,20 +486,11 @@ test_ports_of_interest (void)
   g_autofree char *expected = NULL;
   g_auto(Run) analyze = { 0 };
   g_auto(Run) status = { 0 };
-  g_auto(GStrv) lines = NULL;
-  guint total = 0, to_443 = 0;
+  guint total, to_443;
 
   run_cli (&analyze, "analyze", "--no-progress", "--ports", "443", "--db", db, demo, NULL);
   g_assert_cmpint (analyze.status, ==, 0);
-  lines = g_strsplit (analyze.out, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
-      if (*lines[i] == '#' || g_strv_length (f) < 20)
-        continue;
-      total++;
-      to_443 += g_str_equal (f[5], "443");
-    }
+  total = count_records_to_port (analyze.out, "443", &to_443);
   g_assert_cmpuint (to_443, >, 0);
   g_assert_cmpuint (to_443, <, total);
 
@@ -504,22 +517,13 @@ test_db_retention (void)
   g_auto(Run) first = { 0 };
   g_auto(Run) second = { 0 };
   g_auto(Run) status = { 0 };
-  guint total = 0, to_443 = 0;
-  g_auto(GStrv) lines = NULL;
+  guint total, to_443;
 
   /* The demo capture is from March 2026: older than a day. */
   g_assert_true (g_file_set_contents (config, "[store]\nretention-days=1\n", -1, NULL));
   run_cli (&first, "analyze", "--no-progress", "-c", config, "--ports", "443", "--db", db, demo, NULL);
   g_assert_cmpint (first.status, ==, 0);
-  lines = g_strsplit (first.out, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
-      if (*lines[i] == '#' || g_strv_length (f) < 20)
-        continue;
-      total++;
-      to_443 += g_str_equal (f[5], "443");
-    }
+  total = count_records_to_port (first.out, "443", &to_443);
   g_assert_cmpuint (to_443, >, 0);
 
   run_cli (&second, "analyze", "--no-progress", "-c", config, "--ports", "443", "--db", db,

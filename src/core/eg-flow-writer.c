@@ -463,9 +463,9 @@ append_json_row (GString       *out,
   g_string_append_c (out, '}');
 }
 
-static void
-append_csv_value (GString    *out,
-                  const char *s)
+void
+eg_flow_append_csv_value (GString    *out,
+                          const char *s)
 {
   if (strpbrk (s, ",\"\r\n") == NULL)
     {
@@ -492,7 +492,7 @@ append_csv_row (GString    *out,
       if (i > 0)
         g_string_append_c (out, ',');
       if (cells[i].kind != CELL_UNSET)
-        append_csv_value (out, cells[i].text);
+        eg_flow_append_csv_value (out, cells[i].text);
     }
   g_string_append_c (out, '\n');
 }

@@ -43,6 +43,10 @@ void          eg_flow_writer_free        (EgFlowWriter      *writer);
 void          eg_flow_append_json        (GString           *out,
                                           const EgFlow      *flow,
                                           EgFlowWriterFlags  flags);
+/* s as one CSV value: quoted, quotes doubled, where it holds a comma, a
+ * quote or a line break. */
+void          eg_flow_append_csv_value   (GString           *out,
+                                          const char        *s);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgFlowWriter, eg_flow_writer_free)
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eg-store-alerts.c: alerts and the flows that are their evidence. */
+#include "eg-flow-writer.h"
 #include "eg-store-private.h"
 
 #include <errno.h>
@@ -230,21 +231,8 @@ static void
 append_csv (GString    *out,
             const char *s)
 {
-  if (s == NULL)
-    return;
-  if (strpbrk (s, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, s);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  if (s != NULL)
+    eg_flow_append_csv_value (out, s);
 }
 
 #define ALERT_FIELDS "ts", "detector", "src", "dst", "dport", "proto", "threat_level", \
