@@ -1148,9 +1148,6 @@ eg_model_predict (EgModel     *model,
                   float       *scores,
                   GError     **error)
 {
-  const float *out = NULL;
-  bst_ulong len = 0;
-
   if (n_rows == 0)
     return TRUE;
   if (model->forest)
@@ -1160,17 +1157,7 @@ eg_model_predict (EgModel     *model,
                                                          rows + (gsize) i * model->n_features)));
       return TRUE;
     }
-  if (!predict (model, rows, n_rows, 0, &out, &len, error))
-    return FALSE;
-  if (len != n_rows)
-    {
-      g_set_error (error, EG_ERROR, EG_ERROR_FAILED,
-                   "XGBoost returned %lu scores for %u flows", (unsigned long) len, n_rows);
-      return FALSE;
-    }
-  /* The buffer belongs to the booster and this thread: copy it now. */
-  memcpy (scores, out, n_rows * sizeof (float));
-  return TRUE;
+  return eg_model_predict_xgboost (model, rows, n_rows, scores, error);
 }
 
 gboolean
@@ -1193,6 +1180,7 @@ eg_model_predict_xgboost (EgModel     *model,
                    "XGBoost returned %lu scores for %u flows", (unsigned long) len, n_rows);
       return FALSE;
     }
+  /* The buffer belongs to the booster and this thread: copy it now. */
   memcpy (scores, out, n_rows * sizeof (float));
   return TRUE;
 }
