@@ -11,11 +11,13 @@
 
 #include "eg-error.h"
 #include "eg-packet.h"
+#include "eg-pcap-map.h"
 
 struct _EgCapture {
   pcap_t  *pcap;
   char    *name;
   FILE    *file;        /* files: for progress */
+  EgPcapMap *map;       /* classic pcap files: read in place */
   guint64  size;
   gboolean live;
   gboolean nsec;
@@ -38,6 +40,7 @@ eg_capture_free (EgCapture *capture)
 {
   if (capture == NULL)
     return;
+  eg_pcap_map_free (capture->map);
   if (capture->pcap)
     pcap_close (capture->pcap);  /* closes capture->file too */
   for (guint i = 0; i < 2; i++)
@@ -108,6 +111,9 @@ eg_capture_open_file (const char  *path,
   capture->nsec = TRUE;
   if (!check_linktype (capture, error))
     return NULL;
+  /* libpcap has checked the file header and knows the link type; the
+   * records of a classic pcap are then read straight from a map. */
+  capture->map = eg_pcap_map_open (fileno (capture->file), pcap_snapshot (capture->pcap));
   return g_steal_pointer (&capture);
 }
 
@@ -272,6 +278,17 @@ eg_bpf_filter_validate (const char  *filter,
   return ok;
 }
 
+static void
+set_damaged_error (EgCapture   *capture,
+                   const char  *reason,
+                   GError     **error)
+{
+  g_set_error (error, EG_ERROR, EG_ERROR_TRUNCATED,
+               "%s: the capture is damaged after %" G_GUINT64_FORMAT " packets (%s); "
+               "the packets before it were analyzed",
+               capture->name, capture->frames, reason);
+}
+
 EgCaptureStatus
 eg_capture_next (EgCapture  *capture,
                  EgFrame    *frame,
@@ -280,7 +297,18 @@ eg_capture_next (EgCapture  *capture,
 {
   struct pcap_pkthdr *hdr;
   const u_char *data;
+  const char *message = NULL;
   int status;
+
+  if (capture->map)
+    {
+      EgCaptureStatus st = eg_pcap_map_next (capture->map, frame, &message);
+      if (st == EG_CAPTURE_FRAME)
+        capture->frames++;
+      else if (st == EG_CAPTURE_ERROR)
+        set_damaged_error (capture, message, error);
+      return st;
+    }
 
   for (;;)
     {
@@ -298,10 +326,7 @@ eg_capture_next (EgCapture  *capture,
         return EG_CAPTURE_EOF;
       if (status == PCAP_ERROR)
         {
-          g_set_error (error, EG_ERROR, EG_ERROR_TRUNCATED,
-                       "%s: the capture is damaged after %" G_GUINT64_FORMAT " packets (%s); "
-                       "the packets before it were analyzed",
-                       capture->name, capture->frames, pcap_geterr (capture->pcap));
+          set_damaged_error (capture, pcap_geterr (capture->pcap), error);
           return EG_CAPTURE_ERROR;
         }
       /* status 0: live capture with nothing ready */
@@ -376,6 +401,8 @@ eg_capture_get_offset (EgCapture *capture)
 {
   long off;
 
+  if (capture->map)
+    return eg_pcap_map_get_offset (capture->map);
   if (capture->file == NULL || capture->live)
     return 0;
   off = ftell (capture->file);
