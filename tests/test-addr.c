@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "eg-addr.h"
 
+#include <arpa/inet.h>
+
 static void
 test_parse_roundtrip (void)
 {
@@ -17,6 +19,23 @@ test_parse_roundtrip (void)
   g_assert_false (eg_addr_parse ("300.1.1.1", &bad));
   g_assert_false (eg_addr_parse ("example.com", &bad));
   g_assert_false (eg_addr_parse ("", &bad));
+}
+
+/* The hand-written IPv4 formatter against the C library's, on every
+ * value of each byte. */
+static void
+test_format_v4_like_inet_ntop (void)
+{
+  for (guint v = 0; v < 256; v++)
+    {
+      guint8 bytes[4] = { v, 255 - v, (v * 7) & 0xff, v / 3 };
+      char ours[EG_ADDR_STRLEN], libc[INET_ADDRSTRLEN];
+      EgAddr a;
+
+      eg_addr_set_v4 (&a, bytes);
+      g_assert_nonnull (inet_ntop (AF_INET, bytes, libc, sizeof libc));
+      g_assert_cmpstr (eg_addr_to_string (&a, ours), ==, libc);
+    }
 }
 
 static void
@@ -82,6 +101,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/addr/parse/roundtrip", test_parse_roundtrip);
+  g_test_add_func ("/addr/format/v4", test_format_v4_like_inet_ntop);
   g_test_add_func ("/addr/compare/numeric", test_compare_numeric);
   g_test_add_func ("/addr/cidr", test_cidr);
   g_test_add_func ("/addr/private", test_private);

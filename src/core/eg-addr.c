@@ -43,12 +43,32 @@ eg_addr_parse (const char *str,
   return FALSE;
 }
 
+/* glibc's inet_ntop prints IPv4 with sprintf: a tenth of the flow
+ * writer's time. Four numbers are quick to write by hand. */
+static void
+format_v4 (const guint8  bytes[4],
+           char         *buf)
+{
+  char *p = buf;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      guint v = bytes[i];
+      if (v >= 100)
+        *p++ = '0' + v / 100;
+      if (v >= 10)
+        *p++ = '0' + v / 10 % 10;
+      *p++ = '0' + v % 10;
+      *p++ = i < 3 ? '.' : '\0';
+    }
+}
+
 const char *
 eg_addr_to_string (const EgAddr *addr,
                    char          buf[EG_ADDR_STRLEN])
 {
   if (addr->family == 4)
-    inet_ntop (AF_INET, addr->bytes, buf, EG_ADDR_STRLEN);
+    format_v4 (addr->bytes, buf);
   else if (addr->family == 6)
     inet_ntop (AF_INET6, addr->bytes, buf, EG_ADDR_STRLEN);
   else
