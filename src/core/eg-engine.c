@@ -599,15 +599,19 @@ capture_thread (gpointer data)
 
   if (self->table)
     {
+      /* Every open flow ends now, faster than the scorer takes them: this
+       * thread would only wait on the queue, so it does their Community
+       * IDs itself. */
+      eg_flow_table_set_defer_community_id (self->table, FALSE);
       eg_flow_table_flush (self->table);
       update_capture_stats (self, NULL);
     }
   if (self->pipeline)
-    {
-      flush_batch (self);
-      eg_pipeline_finish (self->pipeline);
-    }
+    flush_batch (self);
+  /* The table's memory goes back while the scorer works off the queue. */
   g_clear_pointer (&self->table, eg_flow_table_free);
+  if (self->pipeline)
+    eg_pipeline_finish (self->pipeline);
   g_clear_pointer (&self->pipeline, eg_pipeline_free);
   g_clear_pointer (&self->batch, g_array_unref);
 
