@@ -3,8 +3,8 @@
 
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "eg-chunk-pool.h"
 #include "eg-dpi.h"
 #include "eg-siphash.h"
 #include "eg-tcp-state.h"
@@ -81,6 +81,7 @@ struct _EgFlowTable {
   /* Entries come from chunks and go back to a free list (linked through
    * hnext): no malloc or free per flow, and no allocator header on each. */
   GPtrArray       *chunks;
+  EgChunkPool     *chunk_pool;
   Entry           *free_entries;
   guint64          n_dpi;       /* flows holding nDPI state now */
   gboolean         defer_community_id;
@@ -148,6 +149,7 @@ eg_flow_table_new (const EgConfig *config,
   table->user_data = user_data;
   table->fragments = g_hash_table_new_full (frag_key_hash, frag_key_equal, NULL, g_free);
   table->chunks = g_ptr_array_new_with_free_func (g_aligned_free);
+  table->chunk_pool = eg_chunk_pool_new (CHUNK_BYTES);
   if (dpi)
     {
       table->dpi = eg_dpi_new (error);
@@ -187,11 +189,7 @@ alloc_entry (EgFlowTable *table)
 
   if (table->free_entries == NULL)
     {
-      Entry *chunk = g_aligned_alloc (1, CHUNK_BYTES, CHUNK_BYTES);
-
-#ifdef MADV_HUGEPAGE
-      madvise (chunk, CHUNK_BYTES, MADV_HUGEPAGE);  /* a hint: no error matters */
-#endif
+      Entry *chunk = eg_chunk_pool_take (table->chunk_pool);
 
       g_ptr_array_add (table->chunks, chunk);
       for (guint i = 0; i < ENTRIES_PER_CHUNK; i++)
@@ -228,6 +226,7 @@ eg_flow_table_free (EgFlowTable *table)
         free_entry (table, e);
       }
   g_clear_pointer (&table->chunks, g_ptr_array_unref);
+  g_clear_pointer (&table->chunk_pool, eg_chunk_pool_free);
   g_free (table->buckets);
   g_clear_pointer (&table->fragments, g_hash_table_unref);
   g_clear_pointer (&table->dpi, eg_dpi_free);
