@@ -3,8 +3,12 @@
 
 #include "eg-test-gui.h"
 
+#include <signal.h>
+#include <string.h>
+
 #include <adwaita.h>
 
+#include "eg-flow-filter.h"
 #include "eg-test-util.h"
 
 EgApplication *
@@ -33,4 +37,137 @@ eg_test_gui_init (const char  *db_name,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   return app;
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+eg_test_gui_wait_until (gboolean (*done) (gpointer data),
+                        gpointer   data,
+                        guint      timeout_s)
+{
+  gint64 give_up = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+  /* Wakes the loop now and then, so a condition nothing signals is still
+   * checked and a hang fails instead of blocking forever. */
+  guint wake_id = g_timeout_add (50, wake_cb, NULL);
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake_id);
+}
+
+EgWindow *
+eg_test_gui_open_window (EgApplication *app)
+{
+  EgWindow *window = eg_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  return g_object_ref (window);
+}
+
+void
+eg_test_gui_close_window (EgWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+input_finished (gpointer data)
+{
+  return !eg_window_get_running (data);
+}
+
+void
+eg_test_gui_open_capture (EgWindow   *window,
+                          const char *path)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (eg_window_get_running (window));
+  eg_test_gui_wait_until (input_finished, window, 120);
+}
+
+guint
+eg_test_gui_count_stored (EgStore    *store,
+                          const char *filter_text)
+{
+  g_autoptr(EgFlowFilter) filter = eg_flow_filter_parse (filter_text, NULL);
+  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (filter);
+  g_assert_true (eg_store_query_flows (store, filter, 0, 0, 0, 0, flows, &error));
+  g_assert_no_error (error);
+  return flows->len;
+}
+
+/* The broker's answers, one line per command. */
+static char *
+read_reply (GSubprocess *broker)
+{
+  GDataInputStream *out = g_object_get_data (G_OBJECT (broker), "eg-test-stdout");
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
+GSubprocess *
+eg_test_gui_start_broker (char **address)
+{
+  g_autofree char *broker = g_build_filename (g_getenv ("EG_BUILD_DIR"), "src", "devbroker",
+                                              "edgeguard-devbroker", NULL);
+  g_autofree char *first = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  if (!g_file_test (broker, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("edgeguard-devbroker is not built");
+      return NULL;
+    }
+  proc = eg_test_spawn_helper (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                               (const char *[]) { broker, NULL }, &error);
+  g_assert_no_error (error);
+  g_object_set_data_full (G_OBJECT (proc), "eg-test-stdout",
+                          g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc)),
+                          g_object_unref);
+  /* "bootstrap=HOST:PORT,..." */
+  first = read_reply (proc);
+  g_assert_true (g_str_has_prefix (first, "bootstrap="));
+  *address = g_strdup (first + strlen ("bootstrap="));
+  return proc;
+}
+
+void
+eg_test_gui_broker_command (GSubprocess *broker,
+                            const char  *command)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (broker);
+  g_autofree char *line = g_strconcat (command, "\n", NULL);
+  g_autofree char *reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (in, line, strlen (line), NULL, NULL, &error));
+  g_assert_no_error (error);
+  reply = read_reply (broker);
+  g_assert_true (g_str_has_prefix (reply, "ok"));
+}
+
+void
+eg_test_gui_stop_broker (GSubprocess *broker)
+{
+  g_subprocess_send_signal (broker, SIGTERM);
+  g_subprocess_wait (broker, NULL, NULL);
+  g_object_unref (broker);
 }

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <netinet/in.h>
-#include <signal.h>
 
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
@@ -28,28 +27,11 @@
 
 static EgApplication *app;
 
-/* Spins the main loop until done() holds; a hang is a failure, not a wait. */
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 wait_until (gboolean (*done) (gpointer data),
             gpointer   data)
 {
-  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  /* Wakes the loop now and then, so a condition nothing signals is still
-   * checked and a hang fails instead of blocking forever. */
-  guint wake_id = g_timeout_add (50, wake_cb, NULL);
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake_id);
+  eg_test_gui_wait_until (done, data, 120);
 }
 
 static gboolean
@@ -125,27 +107,20 @@ save_screenshot (GtkWidget  *widget,
 static EgWindow *
 open_window (void)
 {
-  EgWindow *window = eg_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  return g_object_ref (window);
+  return eg_test_gui_open_window (app);
 }
 
 static void
 close_window (EgWindow *window)
 {
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  eg_test_gui_close_window (window);
 }
 
 static void
 open_capture (EgWindow   *window,
               const char *path)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
-  g_assert_true (eg_window_get_running (window));
-  wait_until (input_finished, window);
+  eg_test_gui_open_capture (window, path);
 }
 
 static gboolean
@@ -855,14 +830,7 @@ static guint
 count_stored (EgStore    *store,
               const char *filter_text)
 {
-  g_autoptr(EgFlowFilter) filter = eg_flow_filter_parse (filter_text, NULL);
-  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (filter);
-  g_assert_true (eg_store_query_flows (store, filter, 0, 0, 0, 0, flows, &error));
-  g_assert_no_error (error);
-  return flows->len;
+  return eg_test_gui_count_stored (store, filter_text);
 }
 
 /* Labeling acts on the page shown: the History page's selection there;
@@ -977,14 +945,10 @@ static void
 test_window_upload (void)
 {
   g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
-  g_autofree char *broker = g_build_filename (g_getenv ("EG_BUILD_DIR"), "src", "devbroker",
-                                              "edgeguard-devbroker", NULL);
   g_autofree char *kcat = g_find_program_in_path ("kcat");
-  g_autofree char *dir = NULL;
-  g_autofree char *addr_file = NULL;
   g_autofree char *addr = NULL;
   g_autofree char *keys = NULL;
-  g_autoptr(GSubprocess) broker_proc = NULL;
+  GSubprocess *broker_proc;
   g_autoptr(GSubprocess) kcat_proc = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
@@ -996,24 +960,13 @@ test_window_upload (void)
 
   if (path == NULL)
     return;
-  if (kcat == NULL || !g_file_test (broker, G_FILE_TEST_IS_EXECUTABLE))
+  if (kcat == NULL)
     {
-      g_test_skip ("kcat or edgeguard-devbroker is missing");
+      g_test_skip ("kcat is missing");
       return;
     }
-
-  dir = eg_test_mkdtemp ();
-  addr_file = g_build_filename (dir, "addr", NULL);
-  broker_proc = eg_test_spawn_helper (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                                      (const char *[]) { broker, "--address-file", addr_file, NULL },
-                                      &error);
-  g_assert_no_error (error);
-  while (!g_file_get_contents (addr_file, &addr, NULL, NULL) || addr[0] == '\0')
-    {
-      g_clear_pointer (&addr, g_free);
-      g_usleep (100000);
-    }
-  g_strstrip (addr);
+  if ((broker_proc = eg_test_gui_start_broker (&addr)) == NULL)
+    return;
   g_settings_set_string (settings, "kafka-bootstrap-servers", addr);
 
   window = open_window ();
@@ -1052,9 +1005,7 @@ test_window_upload (void)
   g_assert_cmpuint (n_keys, ==, pending);
 
   close_window (window);
-  g_subprocess_send_signal (broker_proc, SIGTERM);
-  g_subprocess_wait (broker_proc, NULL, NULL);
-  eg_test_rmdir (dir);
+  eg_test_gui_stop_broker (broker_proc);
 }
 
 /* Notifications: a per-detector switch in Preferences mutes a detector; a

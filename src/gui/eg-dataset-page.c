@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "eg-label-rules-editor.h"
 #include "eg-settings-config.h"
 
 struct _EgDatasetPage
@@ -15,6 +16,7 @@ struct _EgDatasetPage
   GtkStack            *stack;
   AdwStatusPage       *error_page;
   AdwPreferencesGroup *counts_group;
+  EgLabelRulesEditor  *rules_editor;
   AdwPreferencesGroup *upload_group;
   GtkLabel            *outbox_label;
   GtkProgressBar      *upload_progress;
@@ -185,6 +187,7 @@ eg_dataset_page_set_store (EgDatasetPage *self,
   g_return_if_fail (EG_IS_DATASET_PAGE (self));
 
   g_clear_pointer (&self->store, eg_store_unref);
+  eg_label_rules_editor_set_store (self->rules_editor, store);
   if (store == NULL)
     {
       adw_status_page_set_description (self->error_page,
@@ -340,6 +343,13 @@ eg_dataset_page_get_count (EgDatasetPage *self,
   return 0;
 }
 
+EgLabelRulesEditor *
+eg_dataset_page_get_rules_editor (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return self->rules_editor;
+}
+
 guint64
 eg_dataset_page_get_pending (EgDatasetPage *self)
 {
@@ -402,12 +412,14 @@ eg_dataset_page_class_init (EgDatasetPageClass *klass)
     g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (EG_TYPE_LABEL_RULES_EDITOR);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-dataset-page.ui");
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, stack);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, rules_editor);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_group);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_progress);

@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "eg-label-rules-editor.h"
 #include "eg-sender.h"
 #include "eg-store.h"
 
@@ -30,5 +31,6 @@ gboolean eg_dataset_page_get_upload_progress (EgDatasetPage    *self,
 guint64  eg_dataset_page_get_count     (EgDatasetPage *self,
                                         const char    *label);
 guint64  eg_dataset_page_get_pending   (EgDatasetPage *self);
+EgLabelRulesEditor *eg_dataset_page_get_rules_editor (EgDatasetPage *self);
 
 G_END_DECLS
