@@ -95,6 +95,30 @@ eg_test_gui_open_capture (EgWindow   *window,
   eg_test_gui_wait_until (input_finished, window, 120);
 }
 
+static void
+on_counts_changed_cb (EgDatasetPage *page,
+                      guint         *n_reads)
+{
+  (*n_reads)++;
+}
+
+static gboolean
+counts_read (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+void
+eg_test_gui_read_counts (EgDatasetPage *page)
+{
+  guint n_reads = 0;
+
+  g_signal_connect (page, "counts-changed", G_CALLBACK (on_counts_changed_cb), &n_reads);
+  eg_dataset_page_refresh (page);
+  eg_test_gui_wait_until (counts_read, &n_reads, 120);
+  g_signal_handlers_disconnect_by_func (page, on_counts_changed_cb, &n_reads);
+}
+
 guint
 eg_test_gui_count_stored (EgStore    *store,
                           const char *filter_text)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "eg-application.h"
+#include "eg-dataset-page.h"
 #include "eg-store.h"
 #include "eg-window.h"
 
@@ -28,6 +29,8 @@ void           eg_test_gui_close_window (EgWindow     *window);
 /* Opens a capture through win.open-file and waits until it is read. */
 void           eg_test_gui_open_capture (EgWindow     *window,
                                          const char   *path);
+/* Reads the page's counts again and waits until they are shown. */
+void           eg_test_gui_read_counts  (EgDatasetPage *page);
 /* Stored flows that match filter_text (the filter language). */
 guint          eg_test_gui_count_stored (EgStore      *store,
                                          const char   *filter_text);

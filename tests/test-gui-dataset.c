@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Dataset page of the real window, driven through its actions: the
  * label rules editor (add, edit, move, delete, apply; rules on arriving
- * flows) and the upload's cancel and unreachable broker. */
+ * flows) and the upload: cancel, and a broker it cannot reach. */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -213,6 +213,160 @@ test_label_rules (void)
   eg_test_gui_close_window (window);
 }
 
+/* The outbox as the database holds it, once everything queued is in. */
+static EgOutboxCounts
+outbox_counts (EgStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  EgOutboxCounts counts;
+
+  g_assert_true (eg_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, &error));
+  g_assert_no_error (error);
+  return counts;
+}
+
+/* A window with a capture read and the page's counts read again. */
+static EgWindow *
+open_dataset (EgDatasetPage **page)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  EgWindow *window;
+
+  if (path == NULL)
+    return NULL;
+  window = eg_test_gui_open_window (app);
+  *page = EG_DATASET_PAGE (eg_window_get_page (window, "dataset"));
+  eg_test_gui_open_capture (window, path);
+  outbox_counts (eg_window_get_store (window));
+  eg_test_gui_read_counts (*page);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dataset");
+  return window;
+}
+
+static gboolean
+upload_cancelled (gpointer data)
+{
+  return g_strcmp0 (eg_dataset_page_get_upload_status (data), "cancelled") == 0;
+}
+
+/* Cancel while the broker is slow to answer: the upload stops at once,
+ * says so, and every row not acknowledged is still pending. */
+static void
+test_upload_cancel (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *addr = NULL;
+  g_auto(EgSenderProgress) progress = { 0 };
+  g_autoptr(GError) error = NULL;
+  EgOutboxCounts before, after;
+  GSubprocess *broker;
+  EgDatasetPage *page;
+  EgWindow *window;
+
+  if ((broker = eg_test_gui_start_broker (&addr)) == NULL)
+    return;
+  if ((window = open_dataset (&page)) == NULL)
+    {
+      eg_test_gui_stop_broker (broker);
+      return;
+    }
+  g_settings_set_string (settings, "kafka-bootstrap-servers", addr);
+  before = outbox_counts (eg_window_get_store (window));
+  g_test_message ("%" G_GUINT64_FORMAT " rows pending, %" G_GUINT64_FORMAT " sent",
+                  before.pending, before.sent);
+  g_assert_cmpuint (before.pending, >, 0);
+  g_assert_cmpuint (eg_dataset_page_get_pending (page), ==, before.pending);
+
+  /* Every answer of the broker takes 10 s: nothing is acknowledged before
+   * the cancel. */
+  eg_test_gui_broker_command (broker, "rtt 10000");
+  g_assert_true (eg_dataset_page_start_upload (page, &error));
+  g_assert_no_error (error);
+  g_assert_true (eg_dataset_page_get_upload_progress (page, &progress));
+  g_assert_cmpuint (progress.acknowledged, ==, 0);
+  eg_dataset_page_cancel_upload (page);
+  eg_sender_progress_clear (&progress);
+  g_assert_false (eg_dataset_page_get_upload_progress (page, &progress));
+  g_assert_cmpstr (eg_dataset_page_get_upload_status (page), ==, "cancelling");
+  eg_test_gui_wait_until (upload_cancelled, page, 60);
+  g_assert_nonnull (strstr (eg_dataset_page_get_upload_result (page), "cancelled"));
+
+  after = outbox_counts (eg_window_get_store (window));
+  g_assert_cmpuint (after.pending, ==, before.pending);
+  g_assert_cmpuint (after.sent, ==, before.sent);
+
+  eg_test_gui_close_window (window);
+  eg_test_gui_stop_broker (broker);
+  g_settings_reset (settings, "kafka-bootstrap-servers");
+}
+
+static gboolean
+upload_unreachable (gpointer data)
+{
+  return g_strcmp0 (eg_dataset_page_get_upload_status (data), "unreachable") == 0;
+}
+
+/* A loopback port nothing listens on (bound, then closed). */
+static char *
+closed_address (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_true (g_socket_close (socket, &error));
+  return g_strdup_printf ("127.0.0.1:%u", port);
+}
+
+/* No broker at the address: the page names the broker and says it cannot
+ * reach it, soon, and marks nothing sent. */
+static void
+test_upload_unreachable (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *addr = closed_address ();
+  g_autoptr(GError) error = NULL;
+  EgOutboxCounts before, after;
+  EgDatasetPage *page;
+  EgWindow *window;
+  const char *result;
+
+  if ((window = open_dataset (&page)) == NULL)
+    return;
+  g_settings_set_string (settings, "kafka-bootstrap-servers", addr);
+  before = outbox_counts (eg_window_get_store (window));
+  g_assert_cmpuint (before.pending, >, 0);
+
+  g_assert_true (eg_dataset_page_start_upload (page, &error));
+  g_assert_no_error (error);
+  /* librdkafka reports a refused connection at once; 30 s is a bound for a
+   * loaded machine, not a wait. */
+  eg_test_gui_wait_until (upload_unreachable, page, 30);
+  result = eg_dataset_page_get_upload_result (page);
+  g_test_message ("%s", result);
+  g_assert_nonnull (strstr (result, "Cannot reach the Kafka broker"));
+  g_assert_nonnull (strstr (result, addr));
+  after = outbox_counts (eg_window_get_store (window));
+  g_assert_cmpuint (after.sent, ==, before.sent);
+  g_assert_cmpuint (after.pending, ==, before.pending);
+
+  eg_dataset_page_cancel_upload (page);
+  eg_test_gui_wait_until (upload_cancelled, page, 60);
+  eg_test_gui_close_window (window);
+  g_settings_reset (settings, "kafka-bootstrap-servers");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -226,6 +380,8 @@ main (int    argc,
     return 77;
 
   g_test_add_func ("/gui/dataset/label-rules", test_label_rules);
+  g_test_add_func ("/gui/dataset/upload/cancel", test_upload_cancel);
+  g_test_add_func ("/gui/dataset/upload/unreachable", test_upload_unreachable);
   status = g_test_run ();
   g_clear_object (&app);
   eg_test_rmdir (db_dir);

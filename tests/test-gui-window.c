@@ -926,19 +926,6 @@ upload_done (gpointer data)
          eg_dataset_page_get_pending (page) == 0;
 }
 
-static void
-on_counts_changed_cb (EgDatasetPage *page,
-                      guint         *n_reads)
-{
-  (*n_reads)++;
-}
-
-static gboolean
-counts_read (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
 /* One click on Upload sends the outbox to a Kafka broker
  * (edgeguard-devbroker); kcat, an independent client, reads it back. */
 static void
@@ -956,7 +943,7 @@ test_window_upload (void)
   EgWindow *window;
   EgDatasetPage *page;
   guint64 pending;
-  guint n_keys = 0, n_reads = 0;
+  guint n_keys = 0;
 
   if (path == NULL)
     return;
@@ -975,10 +962,7 @@ test_window_upload (void)
   /* Count once everything the capture gave is committed. */
   g_assert_true (eg_store_flush (eg_window_get_store (window), &error));
   g_assert_no_error (error);
-  g_signal_connect (page, "counts-changed", G_CALLBACK (on_counts_changed_cb), &n_reads);
-  eg_dataset_page_refresh (page);
-  wait_until (counts_read, &n_reads);
-  g_signal_handlers_disconnect_by_func (page, on_counts_changed_cb, &n_reads);
+  eg_test_gui_read_counts (page);
   pending = eg_dataset_page_get_pending (page);
   g_test_message ("%" G_GUINT64_FORMAT " flows waiting for upload to %s", pending, addr);
 

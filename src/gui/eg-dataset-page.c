@@ -32,6 +32,8 @@ struct _EgDatasetPage
   GArray              *counts;        /* EgLabelCount */
   EgOutboxCounts       outbox;
   guint64              pending_at_start;
+  const char          *upload_status;  /* see eg_dataset_page_get_upload_status */
+  gboolean             stopping;       /* a cancelled sender is stopping */
   gboolean             refreshing;
   gboolean             refresh_again;
 };
@@ -119,7 +121,7 @@ show_counts (EgDatasetPage *self)
   outbox = g_strdup_printf (_("%s labeled flows waiting, %s uploaded"), pending, sent);
   gtk_label_set_text (self->outbox_label, outbox);
   gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button),
-                            self->sender == NULL && self->outbox.pending > 0);
+                            self->sender == NULL && !self->stopping && self->outbox.pending > 0);
 }
 
 static void
@@ -239,6 +241,7 @@ on_sender_progress_cb (EgSender      *sender,
                                 "the upload retries until it gets through or is cancelled."),
                               servers, progress.last_error != NULL ? progress.last_error : _("no answer"));
       gtk_widget_add_css_class (GTK_WIDGET (self->upload_result), "error");
+      self->upload_status = "unreachable";
       break;
     case EG_SENDER_STATE_IDLE:
       acked = format_count (progress.acknowledged);
@@ -246,9 +249,11 @@ on_sender_progress_cb (EgSender      *sender,
                                            "Uploaded %s flows to %s.", progress.acknowledged),
                               acked, servers);
       gtk_widget_remove_css_class (GTK_WIDGET (self->upload_result), "error");
+      self->upload_status = "done";
       break;
     case EG_SENDER_STATE_CONNECTING:
       text = g_strdup_printf (_("Connecting to %s…"), servers);
+      self->upload_status = "connecting";
       break;
     case EG_SENDER_STATE_SENDING:
     case EG_SENDER_STATE_STOPPED:
@@ -256,6 +261,7 @@ on_sender_progress_cb (EgSender      *sender,
       acked = format_count (progress.acknowledged);
       total = format_count (self->pending_at_start);
       text = g_strdup_printf (_("%s of %s flows acknowledged"), acked, total);
+      self->upload_status = "sending";
       break;
     }
   gtk_label_set_text (self->upload_result, text);
@@ -277,7 +283,7 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
 
   g_return_val_if_fail (EG_IS_DATASET_PAGE (self), FALSE);
 
-  if (self->store == NULL || self->sender != NULL)
+  if (self->store == NULL || self->sender != NULL || self->stopping)
     return FALSE;
   config = eg_config_new_from_settings (self->settings, &local_error);
   if (config != NULL)
@@ -289,6 +295,7 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
       gtk_label_set_text (self->upload_result, local_error->message);
       gtk_widget_add_css_class (GTK_WIDGET (self->upload_result), "error");
       gtk_widget_set_visible (GTK_WIDGET (self->upload_result), TRUE);
+      self->upload_status = "failed";
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -302,17 +309,71 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
   return TRUE;
 }
 
+static void
+stop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  /* Nothing waits for what is in flight: it stays pending and goes out
+   * again next time, under the same key. */
+  eg_sender_stop (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_stopped_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EgDatasetPage *self = user_data;
+
+  /* Cancelled: the page is gone. */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  self->stopping = FALSE;
+  self->upload_status = "cancelled";
+  gtk_widget_remove_css_class (GTK_WIDGET (self->upload_result), "error");
+  gtk_label_set_text (self->upload_result,
+                      _("Upload cancelled. Flows not yet acknowledged stay waiting for the next upload."));
+  eg_dataset_page_refresh (self);
+}
+
+/* The sender stops in a thread: a broker that does not answer must not
+ * freeze the window. */
 void
 eg_dataset_page_cancel_upload (EgDatasetPage *self)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_return_if_fail (EG_IS_DATASET_PAGE (self));
 
   if (self->sender == NULL)
     return;
-  stop_sender (self);
-  gtk_label_set_text (self->upload_result,
-                      _("Upload cancelled. Flows not yet acknowledged stay waiting for the next upload."));
-  eg_dataset_page_refresh (self);
+  g_signal_handlers_disconnect_by_data (self->sender, self);
+  task = g_task_new (NULL, self->cancellable, on_stopped_cb, self);
+  g_task_set_task_data (task, g_steal_pointer (&self->sender), g_object_unref);
+  g_task_run_in_thread (task, stop_thread);
+  self->stopping = TRUE;
+  self->upload_status = "cancelling";
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button), FALSE);
+  gtk_label_set_text (self->upload_result, _("Cancelling the upload…"));
+}
+
+const char *
+eg_dataset_page_get_upload_status (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return self->upload_status;
+}
+
+const char *
+eg_dataset_page_get_upload_result (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return gtk_label_get_text (self->upload_result);
 }
 
 gboolean
@@ -441,6 +502,7 @@ eg_dataset_page_init (EgDatasetPage *self)
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   self->count_rows = g_ptr_array_new ();
+  self->upload_status = "none";
 
   topic = g_settings_get_string (self->settings, "kafka-topic");
   servers = g_settings_get_string (self->settings, "kafka-bootstrap-servers");

@@ -23,7 +23,14 @@ void     eg_dataset_page_refresh       (EgDatasetPage *self);
 /* Starts uploading the outbox; FALSE with a reason shown on the page. */
 gboolean eg_dataset_page_start_upload  (EgDatasetPage *self,
                                         GError       **error);
+/* Stops the sender in a thread ("cancelling", then "cancelled"); what is
+ * not acknowledged stays pending. */
 void     eg_dataset_page_cancel_upload (EgDatasetPage *self);
+/* "none", "connecting", "sending", "unreachable" (retrying), "done",
+ * "cancelling", "cancelled" or "failed" (could not start). */
+const char *eg_dataset_page_get_upload_status (EgDatasetPage *self);
+/* The sentence the page shows about the upload. */
+const char *eg_dataset_page_get_upload_result (EgDatasetPage *self);
 /* NULL when no upload ran; else the sender's state now. */
 gboolean eg_dataset_page_get_upload_progress (EgDatasetPage    *self,
                                               EgSenderProgress *progress);
