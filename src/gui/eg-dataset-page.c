@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "eg-label-rules-editor.h"
+#include "eg-secret.h"
 #include "eg-settings-config.h"
 
 struct _EgDatasetPage
@@ -274,6 +275,28 @@ on_sender_progress_cb (EgSender      *sender,
     }
 }
 
+EgConfig *
+eg_dataset_page_dup_upload_config (EgDatasetPage  *self,
+                                   GError        **error)
+{
+  g_autoptr(EgConfig) config = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+
+  if ((config = eg_config_new_from_settings (self->settings, error)) == NULL)
+    return NULL;
+  /* Read each time, so a password changed in Preferences counts now. */
+  g_clear_pointer (&config->sasl_password, g_free);
+  config->sasl_password = eg_secret_lookup_sasl_password (&local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}
+
 gboolean
 eg_dataset_page_start_upload (EgDatasetPage  *self,
                               GError        **error)
@@ -285,7 +308,7 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
 
   if (self->store == NULL || self->sender != NULL || self->stopping)
     return FALSE;
-  config = eg_config_new_from_settings (self->settings, &local_error);
+  config = eg_dataset_page_dup_upload_config (self, &local_error);
   if (config != NULL)
     self->sender = eg_sender_new (self->store, config, &local_error);
   if (self->sender != NULL && !eg_sender_start (self->sender, &local_error))

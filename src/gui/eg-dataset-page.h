@@ -20,6 +20,10 @@ void     eg_dataset_page_set_store     (EgDatasetPage *self,
                                         const GError  *error);
 /* Reads the counts again (in a thread). */
 void     eg_dataset_page_refresh       (EgDatasetPage *self);
+/* The settings the sender starts with, the SASL password from the keyring
+ * (or its file) included. */
+EgConfig *eg_dataset_page_dup_upload_config (EgDatasetPage  *self,
+                                             GError        **error);
 /* Starts uploading the outbox; FALSE with a reason shown on the page. */
 gboolean eg_dataset_page_start_upload  (EgDatasetPage *self,
                                         GError       **error);
