@@ -39,6 +39,21 @@ eg_test_gui_init (const char  *db_name,
   return app;
 }
 
+int
+eg_test_gui_run (EgApplication **app)
+{
+  g_autofree char *db_dir = NULL;
+  g_autofree char *db_path = NULL;
+  int status;
+
+  if ((*app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
+    return 77;
+  status = g_test_run ();
+  g_clear_object (app);
+  eg_test_rmdir (db_dir);
+  return status;
+}
+
 static gboolean
 wake_cb (gpointer data)
 {

@@ -17,6 +17,11 @@ EgApplication *eg_test_gui_init (const char  *db_name,
                                  char       **db_path,
                                  char       **db_dir);
 
+/* After g_test_init and g_test_add_func: eg_test_gui_init with
+ * "edgeguard.db" into *app, g_test_run, then the application and the
+ * database go. 77 (skip) without a display. */
+int            eg_test_gui_run  (EgApplication **app);
+
 /* Spins the main loop until done() holds; fails the test after timeout_s
  * seconds: a hang is a failure, not a wait. */
 void           eg_test_gui_wait_until  (gboolean   (*done) (gpointer data),

@@ -371,19 +371,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db_dir = NULL;
-  g_autofree char *db_path = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  if ((app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
-    return 77;
-
   g_test_add_func ("/gui/dataset/label-rules", test_label_rules);
   g_test_add_func ("/gui/dataset/upload/cancel", test_upload_cancel);
   g_test_add_func ("/gui/dataset/upload/unreachable", test_upload_unreachable);
-  status = g_test_run ();
-  g_clear_object (&app);
-  eg_test_rmdir (db_dir);
-  return status;
+  return eg_test_gui_run (&app);
 }

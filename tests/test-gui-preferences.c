@@ -117,8 +117,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db_dir = NULL;
-  g_autofree char *db_path = NULL;
   g_autofree char *config_dir = eg_test_mkdtemp ();
   int status;
 
@@ -126,13 +124,8 @@ main (int    argc,
    * anything asks GLib for the directory (it keeps the first answer). */
   g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
   g_test_init (&argc, &argv, NULL);
-  if ((app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
-    return 77;
-
   g_test_add_func ("/gui/preferences/sasl-password", test_sasl_password);
-  status = g_test_run ();
-  g_clear_object (&app);
-  eg_test_rmdir (db_dir);
+  status = eg_test_gui_run (&app);
   eg_test_rmdir (config_dir);
   return status;
 }

@@ -1230,14 +1230,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db_dir = NULL;
-  g_autofree char *db_path = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  if ((app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
-    return 77;
-
   g_test_add_func ("/gui/window/empty", test_window_empty);
   g_test_add_func ("/gui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/gui/window/notify", test_window_notify);
@@ -1251,8 +1244,5 @@ main (int    argc,
   g_test_add_func ("/gui/window/upload", test_window_upload);
   g_test_add_func ("/gui/window/pause", test_window_pause);
   g_test_add_func ("/gui/window/bad-file", test_window_bad_file);
-  status = g_test_run ();
-  g_clear_object (&app);
-  eg_test_rmdir (db_dir);
-  return status;
+  return eg_test_gui_run (&app);
 }
