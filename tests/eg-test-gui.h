@@ -27,6 +27,12 @@ int            eg_test_gui_run  (EgApplication **app);
 void           eg_test_gui_wait_until  (gboolean   (*done) (gpointer data),
                                         gpointer     data,
                                         guint        timeout_s);
+/* Waits until widget is mapped and drawn, then three frames more. */
+void           eg_test_gui_let_frames_pass (GtkWidget  *widget);
+/* Saves what widget shows as $EG_BUILD_DIR/screenshots/NAME.png (toasts
+ * of a window dismissed first). */
+void           eg_test_gui_save_screenshot (GtkWidget  *widget,
+                                            const char *name);
 /* A presented window of 1280x760 (a reference the caller owns). */
 EgWindow      *eg_test_gui_open_window (EgApplication *app);
 /* Destroys it and checks nothing else holds it. */

@@ -126,6 +126,12 @@ test_label_rules (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rule.save", NULL));
   g_assert_true (eg_label_rules_editor_get_dialog (editor) == dialog);
   g_assert_nonnull (strstr (eg_label_rule_dialog_get_error (dialog), "10.0.0.300"));
+  gtk_editable_set_text (GTK_EDITABLE (eg_label_rule_dialog_get_row (dialog, "src")), "10.0.0.0/8");
+  gtk_editable_set_text (GTK_EDITABLE (eg_label_rule_dialog_get_row (dialog, "detailed-label")),
+                         "Test-Port-9527");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (eg_label_rule_dialog_get_row (dialog, "proto")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (eg_label_rule_dialog_get_row (dialog, "dport")), "9527");
+  eg_test_gui_save_screenshot (GTK_WIDGET (dialog), "label-rule");
   gtk_editable_set_text (GTK_EDITABLE (eg_label_rule_dialog_get_row (dialog, "src")), "");
   save_rule (editor, "Malicious", "Test-Port-9527", 1, "9527");
 
@@ -189,6 +195,8 @@ test_label_rules (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (eg_label_rule_dialog_get_row (dialog, "dport"))),
                    ==, "9527");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  eg_test_gui_save_screenshot (GTK_WIDGET (window), "label-rules");
 
   /* Deleting the Benign rule leaves the Malicious one alone. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "rules.delete", "u", 0));
@@ -357,6 +365,8 @@ test_upload_unreachable (void)
   g_test_message ("%s", result);
   g_assert_nonnull (strstr (result, "Cannot reach the Kafka broker"));
   g_assert_nonnull (strstr (result, addr));
+  /* The reason itself, not only that all brokers are down. */
+  g_assert_nonnull (strstr (result, "Connection refused"));
   after = outbox_counts (eg_window_get_store (window));
   g_assert_cmpuint (after.sent, ==, before.sent);
   g_assert_cmpuint (after.pending, ==, before.pending);

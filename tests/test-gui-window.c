@@ -40,68 +40,17 @@ input_finished (gpointer data)
   return !eg_window_get_running (data);
 }
 
-static gboolean
-drawn (gpointer data)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (data);
-
-  /* Frames come only when something asks for one. */
-  gtk_widget_queue_draw (data);
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 &&
-         clock != NULL && gdk_frame_clock_get_frame_counter (clock) > 3;
-}
-
 static void
 let_frames_pass (GtkWidget *widget)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 target;
-
-  wait_until (drawn, widget);
-  clock = gtk_widget_get_frame_clock (widget);
-  target = gdk_frame_clock_get_frame_counter (clock) + 3;
-  while (gdk_frame_clock_get_frame_counter (clock) < target)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  eg_test_gui_let_frames_pass (widget);
 }
 
-/* In-process: works on any backend, no screen grab. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("EG_BUILD_DIR") ? g_getenv ("EG_BUILD_DIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-
-  /* A toast would cover what the page shows. */
-  if (EG_IS_WINDOW (widget))
-    eg_window_dismiss_toasts (EG_WINDOW (widget));
-  let_frames_pass (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_test_message ("mapped %d size %dx%d", gtk_widget_get_mapped (widget), width, height);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  eg_test_gui_save_screenshot (widget, name);
 }
 
 static EgWindow *
