@@ -92,10 +92,26 @@ count_live (EgFlowList    *flows,
   return n;
 }
 
+typedef struct {
+  EgStore *store;
+  guint    n;
+} Expect;
+
+/* The store holds n flows to dport 9527 labeled by a rule. */
+static gboolean
+rule_labeled (gpointer data)
+{
+  Expect *expect = data;
+
+  return eg_test_gui_count_stored (expect->store, "proto tcp and dport 9527 and source rule")
+         == expect->n;
+}
+
 static void
 test_label_rules (void)
 {
   g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autofree char *other = eg_test_shared_path ("slips-dataset/test8-malicious.pcap");
   g_autoptr(GError) error = NULL;
   g_autoptr(EgLabelRuleSet) stored = NULL;
   EgWindow *window;
@@ -106,7 +122,7 @@ test_label_rules (void)
   guint n_stored, n_live;
   gint64 n_applied = -1;
 
-  if (path == NULL)
+  if (path == NULL || other == NULL)
     return;
   window = eg_test_gui_open_window (app);
   store = eg_window_get_store (window);
@@ -217,6 +233,24 @@ test_label_rules (void)
   /* The first reading's rows kept the undo; the new ones have new uids. */
   g_assert_cmpuint (eg_test_gui_count_stored (store, "proto tcp and dport 9527 and source rule "
                                                      "and label Malicious"), ==, n_stored);
+
+  /* Apply again, with another capture in the table: the rules now label
+   * the first reading's rows, none of them shown; undo still takes that
+   * back in the database. */
+  eg_test_gui_open_capture (window, other);
+  n_applied = -1;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "rules.apply", NULL));
+  eg_test_gui_wait_until (applied, &n_applied, 60);
+  g_assert_cmpint (n_applied, >=, n_stored);
+  g_assert_cmpuint (eg_test_gui_count_stored (store, "proto tcp and dport 9527 and source rule"),
+                    ==, 2 * n_stored);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  {
+    Expect expect = { store, n_stored };
+
+    eg_test_gui_wait_until (rule_labeled, &expect, 60);
+  }
+
   g_signal_handlers_disconnect_by_func (editor, on_applied_cb, &n_applied);
   eg_test_gui_close_window (window);
 }

@@ -257,6 +257,9 @@ run_next_job (EgLabelRulesEditor *self)
 static void
 rules_changed (EgLabelRulesEditor *self)
 {
+  /* A dialog edits a rule by position: the positions changed. */
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
   show_rules (self);
   set_status (self, NULL, FALSE);
   self->save_pending = TRUE;
@@ -370,6 +373,8 @@ on_dialog_saved_cb (EgLabelRuleDialog  *dialog,
 {
   Rule *rule = rule_new (label, detailed_label, conditions);
 
+  /* It closes itself once saved. */
+  self->dialog = NULL;
   if (self->editing < self->rules->len)
     {
       rule_free (self->rules->pdata[self->editing]);

@@ -987,9 +987,15 @@ undo_action (GtkWidget  *widget,
 {
   EgWindow *self = EG_WINDOW (widget);
   GStrv uids = g_queue_pop_tail (&self->undo_uids);
+  LabelJob *job;
 
   gtk_widget_action_set_enabled (widget, "win.undo", !g_queue_is_empty (&self->undo_uids));
-  run_label_job (self, uids, NULL);
+  /* With no flow of it shown (label rules on stored flows only), the store
+   * still undoes its last labeling. */
+  if (uids == NULL)
+    uids = g_new0 (char *, 1);
+  if ((job = new_label_job (self, uids, NULL)) != NULL)
+    start_label_job (self, job);
 }
 
 static void
