@@ -209,7 +209,9 @@ load_conditions (EgLabelRuleDialog *self,
         continue;
       if (op_at != NULL)
         {
-          name = g_ascii_strdown (g_strstrip (g_strndup (part, op_at - part)), -1);
+          g_autofree char *written = g_strndup (part, op_at - part);
+
+          name = g_ascii_strdown (g_strstrip (written), -1);
           op_len = strspn (op_at, "!=<>");
           op = g_strndup (op_at, op_len);
           value = op_at + op_len;
