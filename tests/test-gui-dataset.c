@@ -324,12 +324,15 @@ test_upload_cancel (void)
   /* Every answer of the broker takes 10 s: nothing is acknowledged before
    * the cancel. */
   eg_test_gui_broker_command (broker, "rtt 10000");
-  g_assert_true (eg_dataset_page_start_upload (page, &error));
-  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dataset.upload", NULL));
   g_assert_true (eg_dataset_page_get_upload_progress (page, &progress));
   g_assert_cmpuint (progress.acknowledged, ==, 0);
-  eg_dataset_page_cancel_upload (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dataset.cancel-upload", NULL));
   eg_sender_progress_clear (&progress);
+  g_assert_false (eg_dataset_page_get_upload_progress (page, &progress));
+  g_assert_cmpstr (eg_dataset_page_get_upload_status (page), ==, "cancelling");
+  /* No second sender while the first one stops. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "dataset.upload", NULL);
   g_assert_false (eg_dataset_page_get_upload_progress (page, &progress));
   g_assert_cmpstr (eg_dataset_page_get_upload_status (page), ==, "cancelling");
   eg_test_gui_wait_until (upload_cancelled, page, 60);
@@ -390,8 +393,7 @@ test_upload_unreachable (void)
   before = outbox_counts (eg_window_get_store (window));
   g_assert_cmpuint (before.pending, >, 0);
 
-  g_assert_true (eg_dataset_page_start_upload (page, &error));
-  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dataset.upload", NULL));
   /* librdkafka reports a refused connection at once; 30 s is a bound for a
    * loaded machine, not a wait. */
   eg_test_gui_wait_until (upload_unreachable, page, 30);
@@ -405,7 +407,7 @@ test_upload_unreachable (void)
   g_assert_cmpuint (after.sent, ==, before.sent);
   g_assert_cmpuint (after.pending, ==, before.pending);
 
-  eg_dataset_page_cancel_upload (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dataset.cancel-upload", NULL));
   eg_test_gui_wait_until (upload_cancelled, page, 60);
   eg_test_gui_close_window (window);
   g_settings_reset (settings, "kafka-bootstrap-servers");

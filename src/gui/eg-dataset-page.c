@@ -22,7 +22,6 @@ struct _EgDatasetPage
   GtkLabel            *outbox_label;
   GtkProgressBar      *upload_progress;
   GtkLabel            *upload_result;
-  GtkButton           *upload_button;
   GtkButton           *cancel_button;
 
   GSettings           *settings;
@@ -121,8 +120,8 @@ show_counts (EgDatasetPage *self)
   /* Translators: both are numbers of flows. */
   outbox = g_strdup_printf (_("%s labeled flows waiting, %s uploaded"), pending, sent);
   gtk_label_set_text (self->outbox_label, outbox);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button),
-                            self->sender == NULL && !self->stopping && self->outbox.pending > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload",
+                                 self->sender == NULL && !self->stopping && self->outbox.pending > 0);
 }
 
 static void
@@ -216,6 +215,7 @@ stop_sender (EgDatasetPage *self)
   eg_sender_stop (self->sender, 2000);
   g_clear_object (&self->sender);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), FALSE);
 }
 
@@ -327,7 +327,8 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
   gtk_progress_bar_set_fraction (self->upload_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", TRUE);
   on_sender_progress_cb (self->sender, self);
   return TRUE;
 }
@@ -381,7 +382,8 @@ eg_dataset_page_cancel_upload (EgDatasetPage *self)
   self->upload_status = "cancelling";
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
   gtk_label_set_text (self->upload_result, _("Cancelling the upload…"));
 }
 
@@ -442,17 +444,19 @@ eg_dataset_page_get_pending (EgDatasetPage *self)
 }
 
 static void
-on_upload_clicked_cb (GtkButton     *button,
-                      EgDatasetPage *self)
+upload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  eg_dataset_page_start_upload (self, NULL);
+  eg_dataset_page_start_upload (EG_DATASET_PAGE (widget), NULL);
 }
 
 static void
-on_cancel_clicked_cb (GtkButton     *button,
-                      EgDatasetPage *self)
+cancel_upload_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  eg_dataset_page_cancel_upload (self);
+  eg_dataset_page_cancel_upload (EG_DATASET_PAGE (widget));
 }
 
 static void
@@ -508,10 +512,9 @@ eg_dataset_page_class_init (EgDatasetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_progress);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_result);
-  gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_button);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, cancel_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_upload_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "dataset.upload", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "dataset.cancel-upload", NULL, cancel_upload_action);
 }
 
 static void
@@ -526,6 +529,8 @@ eg_dataset_page_init (EgDatasetPage *self)
   self->cancellable = g_cancellable_new ();
   self->count_rows = g_ptr_array_new ();
   self->upload_status = "none";
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
 
   topic = g_settings_get_string (self->settings, "kafka-topic");
   servers = g_settings_get_string (self->settings, "kafka-bootstrap-servers");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eg-dataset-page.h: the labeled dataset: counts by label, labeling the
- * selection or the filter, undo, and the upload to Kafka with its progress. */
+ * selection or the filter, undo, and the upload to Kafka with its progress.
+ * Actions: dataset.upload, dataset.cancel-upload (enabled when they can
+ * run). */
 #pragma once
 
 #include <gtk/gtk.h>
