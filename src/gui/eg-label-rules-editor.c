@@ -114,10 +114,11 @@ row_button (const char *icon_name,
 static void
 show_rules (EgLabelRulesEditor *self)
 {
-  GtkWidget *child;
+  GtkListBoxRow *old;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  /* Rows only: the placeholder is a child too. */
+  while ((old = gtk_list_box_get_row_at_index (self->list, 0)) != NULL)
+    gtk_list_box_remove (self->list, GTK_WIDGET (old));
   for (guint i = 0; i < self->rules->len; i++)
     {
       const Rule *rule = self->rules->pdata[i];
