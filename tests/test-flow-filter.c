@@ -20,6 +20,7 @@ sample_flow (void)
   flow.service = g_intern_string ("ssl");
   flow.conn_state = EG_CONN_STATE_SF;
   flow.score = 0.93f;
+  flow.ts = 1677060000.25;   /* 2023-02-22T10:00:00.25Z */
   flow.duration = 12.5;
   flow.orig_bytes = 1000;
   flow.resp_bytes = 5000;
@@ -61,6 +62,8 @@ test_match (void)
     "score >= 0.93", "score<1", "duration > 12", "bytes = 6000", "pkts == 22",
     "not label none", "not (label benign or dport 80)", "dport 80 or dport 443",
     "! service dns && proto tcp", "label Benign or (src 10.0.0.0/8 and score > 0.9)",
+    "ts >= 1677060000 and ts < 1677060000.5", "ts < 2023-02-22T10:00:01",
+    "ts >= 2023-02-22T10:00:00.25Z", "ts > 2023-02-22T11:00:00+02:00",
   };
   const char *no[] = {
     "src 192.168.0.0/16", "dst 10.0.0.0/8", "dport 80", "sport 443", "proto udp",
@@ -68,6 +71,7 @@ test_match (void)
     "source operator", "state S0", "uid Cother", "score > 0.95", "score != 0.93",
     "not src 10.0.0.0/8", "src 10.0.0.0/8 and dport 80", "host ::1",
     "label Benign and (src 10.0.0.0/8 or score > 0.9)",
+    "ts < 1677060000.25", "ts >= 2023-02-22T10:00:01", "ts < 2023-02-22T11:00:00+02:00",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
@@ -105,6 +109,7 @@ test_errors (void)
     { "source god", "not a label source" },
     { "score high", "needs a comparison" },
     { "score > lots", "needs a number" },
+    { "ts > yesterday", "unix time or an ISO 8601 date" },
     { "(dport 80", "never closed" },
     { "dport 80 )", "unexpected “)”" },
     { "not", "ends where a condition" },

@@ -11,6 +11,7 @@
 
 #include "eg-application.h"
 #include "eg-flow-field.h"
+#include "eg-label-rule-dialog.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
 
@@ -44,6 +45,19 @@ test_locale_window (void)
   page = adw_view_stack_get_page (ADW_VIEW_STACK (stack), eg_window_get_page (window, "alerts"));
   g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "告警");
   g_assert_nonnull (strstr (eg_window_get_status_text (window), "包/秒"));
+
+  /* The label rule dialog: its title from the code, its rows from the
+   * template. */
+  {
+    EgLabelRuleDialog *dialog = g_object_ref (eg_label_rule_dialog_new (GTK_WINDOW (window),
+                                                                         NULL, NULL, NULL));
+
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "新建标签规则");
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (eg_label_rule_dialog_get_row (dialog, "proto"))),
+                     ==, "协议");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_finalize_object (dialog);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);

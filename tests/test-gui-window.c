@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <netinet/in.h>
-#include <signal.h>
 
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
@@ -28,28 +27,11 @@
 
 static EgApplication *app;
 
-/* Spins the main loop until done() holds; a hang is a failure, not a wait. */
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 wait_until (gboolean (*done) (gpointer data),
             gpointer   data)
 {
-  gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  /* Wakes the loop now and then, so a condition nothing signals is still
-   * checked and a hang fails instead of blocking forever. */
-  guint wake_id = g_timeout_add (50, wake_cb, NULL);
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake_id);
+  eg_test_gui_wait_until (done, data, 120);
 }
 
 static gboolean
@@ -58,94 +40,36 @@ input_finished (gpointer data)
   return !eg_window_get_running (data);
 }
 
-static gboolean
-drawn (gpointer data)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (data);
-
-  /* Frames come only when something asks for one. */
-  gtk_widget_queue_draw (data);
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 &&
-         clock != NULL && gdk_frame_clock_get_frame_counter (clock) > 3;
-}
-
 static void
 let_frames_pass (GtkWidget *widget)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 target;
-
-  wait_until (drawn, widget);
-  clock = gtk_widget_get_frame_clock (widget);
-  target = gdk_frame_clock_get_frame_counter (clock) + 3;
-  while (gdk_frame_clock_get_frame_counter (clock) < target)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  eg_test_gui_let_frames_pass (widget);
 }
 
-/* In-process: works on any backend, no screen grab. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("EG_BUILD_DIR") ? g_getenv ("EG_BUILD_DIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-
-  /* A toast would cover what the page shows. */
-  if (EG_IS_WINDOW (widget))
-    eg_window_dismiss_toasts (EG_WINDOW (widget));
-  let_frames_pass (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_test_message ("mapped %d size %dx%d", gtk_widget_get_mapped (widget), width, height);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  eg_test_gui_save_screenshot (widget, name);
 }
 
 static EgWindow *
 open_window (void)
 {
-  EgWindow *window = eg_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  return g_object_ref (window);
+  return eg_test_gui_open_window (app);
 }
 
 static void
 close_window (EgWindow *window)
 {
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  eg_test_gui_close_window (window);
 }
 
 static void
 open_capture (EgWindow   *window,
               const char *path)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
-  g_assert_true (eg_window_get_running (window));
-  wait_until (input_finished, window);
+  eg_test_gui_open_capture (window, path);
 }
 
 static gboolean
@@ -855,14 +779,7 @@ static guint
 count_stored (EgStore    *store,
               const char *filter_text)
 {
-  g_autoptr(EgFlowFilter) filter = eg_flow_filter_parse (filter_text, NULL);
-  g_autoptr(GArray) flows = g_array_new (FALSE, FALSE, sizeof (EgFlow));
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (filter);
-  g_assert_true (eg_store_query_flows (store, filter, 0, 0, 0, 0, flows, &error));
-  g_assert_no_error (error);
-  return flows->len;
+  return eg_test_gui_count_stored (store, filter_text);
 }
 
 /* Labeling acts on the page shown: the History page's selection there;
@@ -958,33 +875,16 @@ upload_done (gpointer data)
          eg_dataset_page_get_pending (page) == 0;
 }
 
-static void
-on_counts_changed_cb (EgDatasetPage *page,
-                      guint         *n_reads)
-{
-  (*n_reads)++;
-}
-
-static gboolean
-counts_read (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
 /* One click on Upload sends the outbox to a Kafka broker
  * (edgeguard-devbroker); kcat, an independent client, reads it back. */
 static void
 test_window_upload (void)
 {
   g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
-  g_autofree char *broker = g_build_filename (g_getenv ("EG_BUILD_DIR"), "src", "devbroker",
-                                              "edgeguard-devbroker", NULL);
   g_autofree char *kcat = g_find_program_in_path ("kcat");
-  g_autofree char *dir = NULL;
-  g_autofree char *addr_file = NULL;
   g_autofree char *addr = NULL;
   g_autofree char *keys = NULL;
-  g_autoptr(GSubprocess) broker_proc = NULL;
+  GSubprocess *broker_proc;
   g_autoptr(GSubprocess) kcat_proc = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
@@ -992,28 +892,17 @@ test_window_upload (void)
   EgWindow *window;
   EgDatasetPage *page;
   guint64 pending;
-  guint n_keys = 0, n_reads = 0;
+  guint n_keys = 0;
 
   if (path == NULL)
     return;
-  if (kcat == NULL || !g_file_test (broker, G_FILE_TEST_IS_EXECUTABLE))
+  if (kcat == NULL)
     {
-      g_test_skip ("kcat or edgeguard-devbroker is missing");
+      g_test_skip ("kcat is missing");
       return;
     }
-
-  dir = eg_test_mkdtemp ();
-  addr_file = g_build_filename (dir, "addr", NULL);
-  broker_proc = eg_test_spawn_helper (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
-                                      (const char *[]) { broker, "--address-file", addr_file, NULL },
-                                      &error);
-  g_assert_no_error (error);
-  while (!g_file_get_contents (addr_file, &addr, NULL, NULL) || addr[0] == '\0')
-    {
-      g_clear_pointer (&addr, g_free);
-      g_usleep (100000);
-    }
-  g_strstrip (addr);
+  if ((broker_proc = eg_test_gui_start_broker (&addr)) == NULL)
+    return;
   g_settings_set_string (settings, "kafka-bootstrap-servers", addr);
 
   window = open_window ();
@@ -1022,10 +911,7 @@ test_window_upload (void)
   /* Count once everything the capture gave is committed. */
   g_assert_true (eg_store_flush (eg_window_get_store (window), &error));
   g_assert_no_error (error);
-  g_signal_connect (page, "counts-changed", G_CALLBACK (on_counts_changed_cb), &n_reads);
-  eg_dataset_page_refresh (page);
-  wait_until (counts_read, &n_reads);
-  g_signal_handlers_disconnect_by_func (page, on_counts_changed_cb, &n_reads);
+  eg_test_gui_read_counts (page);
   pending = eg_dataset_page_get_pending (page);
   g_test_message ("%" G_GUINT64_FORMAT " flows waiting for upload to %s", pending, addr);
 
@@ -1052,9 +938,7 @@ test_window_upload (void)
   g_assert_cmpuint (n_keys, ==, pending);
 
   close_window (window);
-  g_subprocess_send_signal (broker_proc, SIGTERM);
-  g_subprocess_wait (broker_proc, NULL, NULL);
-  eg_test_rmdir (dir);
+  eg_test_gui_stop_broker (broker_proc);
 }
 
 /* Notifications: a per-detector switch in Preferences mutes a detector; a
@@ -1295,14 +1179,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *db_dir = NULL;
-  g_autofree char *db_path = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  if ((app = eg_test_gui_init ("edgeguard.db", &db_path, &db_dir)) == NULL)
-    return 77;
-
   g_test_add_func ("/gui/window/empty", test_window_empty);
   g_test_add_func ("/gui/window/dialogs", test_window_dialogs);
   g_test_add_func ("/gui/window/notify", test_window_notify);
@@ -1316,8 +1193,5 @@ main (int    argc,
   g_test_add_func ("/gui/window/upload", test_window_upload);
   g_test_add_func ("/gui/window/pause", test_window_pause);
   g_test_add_func ("/gui/window/bad-file", test_window_bad_file);
-  status = g_test_run ();
-  g_clear_object (&app);
-  eg_test_rmdir (db_dir);
-  return status;
+  return eg_test_gui_run (&app);
 }

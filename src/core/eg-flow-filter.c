@@ -28,6 +28,7 @@ typedef enum {
   NODE_DURATION,
   NODE_BYTES,
   NODE_PKTS,
+  NODE_TS,
 } NodeKind;
 
 typedef enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE } CompareOp;
@@ -188,7 +189,7 @@ parse_predicate (Parser *parser)
     { "detailedlabel", NODE_DETAILED_LABEL }, { "source", NODE_SOURCE },
     { "state", NODE_STATE }, { "conn_state", NODE_STATE }, { "uid", NODE_UID },
     { "score", NODE_SCORE }, { "duration", NODE_DURATION }, { "bytes", NODE_BYTES },
-    { "pkts", NODE_PKTS },
+    { "pkts", NODE_PKTS }, { "ts", NODE_TS },
   };
   guint i;
   for (i = 0; i < G_N_ELEMENTS (keywords); i++)
@@ -197,7 +198,7 @@ parse_predicate (Parser *parser)
   if (i == G_N_ELEMENTS (keywords))
     return fail (parser, "unknown word “%s”; expected one of src, dst, host, sport, "
                  "dport, port, proto, service, label, detailedlabel, source, state, "
-                 "uid, score, duration, bytes, pkts", word);
+                 "uid, score, duration, bytes, pkts, ts", word);
 
   node = node_new (keywords[i].kind);
   if (node->kind >= NODE_SCORE)
@@ -223,6 +224,22 @@ parse_predicate (Parser *parser)
       arg = next (parser);
       if (arg)
         node->value = g_ascii_strtod (arg, &end);
+      if (arg != NULL && node->kind == NODE_TS && (end == arg || *end != '\0'))
+        {
+          /* A date reads better than a unix time: ISO 8601, UTC unless it
+           * says otherwise. */
+          g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+          g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (arg, utc);
+
+          if (dt == NULL)
+            {
+              g_free (node);
+              return fail (parser, "“ts %s” needs a unix time or an ISO 8601 date "
+                           "(2023-02-22T10:00:00) after it", op);
+            }
+          node->value = g_date_time_to_unix (dt) + g_date_time_get_microsecond (dt) / 1e6;
+          return node;
+        }
       if (arg == NULL || end == arg || *end != '\0')
         {
           g_free (node);
@@ -478,6 +495,7 @@ match (const Node   *node,
       return compare ((double) flow->orig_bytes + flow->resp_bytes, node->op, node->value);
     case NODE_PKTS:
       return compare ((double) flow->orig_pkts + flow->resp_pkts, node->op, node->value);
+    case NODE_TS: return compare (flow->ts, node->op, node->value);
     default:
       return FALSE;
     }

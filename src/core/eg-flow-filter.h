@@ -19,6 +19,8 @@
  *              | ("state" | "conn_state") ZEEK-STATE
  *              | "uid" UID
  *              | ("score" | "duration" | "bytes" | "pkts") OP NUMBER
+ *              | "ts" OP (UNIX-TIME | ISO-8601-DATE)   (the flow's start; UTC
+ *                                       unless the date names a zone)
  *   OP        := ">" | ">=" | "<" | "<=" | "=" | "==" | "!="
  *
  * "host" and "port" match either end; "bytes" and "pkts" add both

@@ -598,8 +598,19 @@ on_error_cb (rd_kafka_t *rk,
   EgSender *sender = opaque;
   g_autofree char *message = g_strdup_printf ("%s: %s", rd_kafka_err2name (err), reason);
 
-  /* librdkafka reconnects with its own backoff; we show the state. */
-  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__TRANSPORT
+  /* librdkafka reconnects with its own backoff; we show the state. "All
+   * brokers are down" follows the transport error that says why
+   * (connection refused, no route): that one stays the reason shown. */
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+    {
+      gboolean have_reason;
+
+      g_mutex_lock (&sender->lock);
+      have_reason = sender->progress.last_error != NULL;
+      g_mutex_unlock (&sender->lock);
+      set_state (sender, EG_SENDER_STATE_RETRYING, have_reason ? NULL : message);
+    }
+  else if (err == RD_KAFKA_RESP_ERR__TRANSPORT
       || err == RD_KAFKA_RESP_ERR__RESOLVE || err == RD_KAFKA_RESP_ERR__FATAL
       || err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
     set_state (sender, EG_SENDER_STATE_RETRYING, message);

@@ -232,6 +232,26 @@ eg_chart_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 }
 
+char *
+eg_chart_dup_value_text (EgChart *self,
+                         guint    index)
+{
+  g_autofree char *v1 = NULL;
+
+  g_return_val_if_fail (EG_IS_CHART (self), NULL);
+  g_return_val_if_fail (index < self->values->len, NULL);
+
+  v1 = format_value (self, g_array_index (self->values, double, index));
+  if (self->values2 != NULL)
+    {
+      g_autofree char *v2 = format_value (self, g_array_index (self->values2, double, index));
+
+      return g_strdup_printf ("%s\n%s: %s\n%s: %s", (char *) g_ptr_array_index (self->labels, index),
+                              self->series1, v1, self->series2, v2);
+    }
+  return g_strdup_printf ("%s: %s", (char *) g_ptr_array_index (self->labels, index), v1);
+}
+
 static gboolean
 eg_chart_query_tooltip (GtkWidget  *widget,
                         int         x,
@@ -241,23 +261,20 @@ eg_chart_query_tooltip (GtkWidget  *widget,
 {
   EgChart *self = EG_CHART (widget);
   int index = eg_chart_bar_at (self, x, y);
-  g_autofree char *v1 = NULL;
   g_autofree char *text = NULL;
 
   if (index < 0)
     return FALSE;
-  v1 = format_value (self, g_array_index (self->values, double, index));
-  if (self->values2 != NULL)
-    {
-      g_autofree char *v2 = format_value (self, g_array_index (self->values2, double, index));
-
-      text = g_strdup_printf ("%s\n%s: %s\n%s: %s", (char *) g_ptr_array_index (self->labels, index),
-                              self->series1, v1, self->series2, v2);
-    }
-  else
-    text = g_strdup_printf ("%s: %s", (char *) g_ptr_array_index (self->labels, index), v1);
+  text = eg_chart_dup_value_text (self, index);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
+}
+
+int
+eg_chart_get_hover (EgChart *self)
+{
+  g_return_val_if_fail (EG_IS_CHART (self), -1);
+  return self->hover;
 }
 
 static void
@@ -349,6 +366,15 @@ eg_chart_get_value (EgChart *self,
   g_return_val_if_fail (EG_IS_CHART (self), 0);
   g_return_val_if_fail (index < self->values->len, 0);
   return g_array_index (self->values, double, index);
+}
+
+double
+eg_chart_get_value2 (EgChart *self,
+                     guint    index)
+{
+  g_return_val_if_fail (EG_IS_CHART (self), 0);
+  g_return_val_if_fail (self->values2 != NULL && index < self->values2->len, 0);
+  return g_array_index (self->values2, double, index);
 }
 
 const char *

@@ -36,8 +36,16 @@ void       eg_chart_set_series   (EgChart            *self,
 guint      eg_chart_get_n_bars   (EgChart            *self);
 double     eg_chart_get_value    (EgChart            *self,
                                   guint               index);
+/* The second series' value (the chart must have one). */
+double     eg_chart_get_value2   (EgChart            *self,
+                                  guint               index);
 const char *eg_chart_get_label   (EgChart            *self,
                                   guint               index);
+/* What hovering the bar shows: its label and value(s). */
+char      *eg_chart_dup_value_text (EgChart          *self,
+                                  guint               index);
+/* The bar under the pointer (drawn brighter), or -1. */
+int        eg_chart_get_hover    (EgChart            *self);
 /* The bar under (x, y) in widget coordinates, or -1. */
 int        eg_chart_bar_at       (EgChart            *self,
                                   double              x,

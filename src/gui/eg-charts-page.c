@@ -3,6 +3,8 @@
 
 #include "eg-charts-page.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #define N_TIME_BUCKETS 60
@@ -30,6 +32,9 @@ struct _EgChartsPage
   EgAlertList *alerts;
   guint        refresh_id;
   gboolean     dirty;
+  /* The time charts' buckets as last drawn */
+  double       t0;
+  double       bucket_width;
 };
 
 enum {
@@ -135,6 +140,8 @@ eg_charts_page_refresh (EgChartsPage *self)
       t1 = MAX (t1, flow->ts + flow->duration);
     }
   width = n > 0 ? MAX ((t1 - t0) / N_TIME_BUCKETS, 1e-3) : 1;
+  self->t0 = t0;
+  self->bucket_width = width;
 
   for (guint i = 0; i < n; i++)
     {
@@ -230,6 +237,39 @@ on_service_activated_cb (EgChart      *chart,
   const char *service = eg_chart_get_label (chart, index);
   g_autofree char *text = g_strdup_printf ("service %s", g_str_equal (service, "-") ? "none" : service);
 
+  request_filter (self, text);
+}
+
+/* ISO 8601 in UTC to the microsecond, as the filter reads it. */
+static char *
+format_filter_time (double ts)
+{
+  gint64 usec = llround (ts * G_USEC_PER_SEC);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) exact = dt != NULL ? g_date_time_add (dt, usec % G_USEC_PER_SEC) : NULL;
+
+  return exact != NULL ? g_date_time_format (exact, "%Y-%m-%dT%H:%M:%S.%fZ") : NULL;
+}
+
+/* A click on a time bucket: the flows that started in it. The first and
+ * last buckets are open at their outer end, as the charts count them. */
+static void
+on_time_activated_cb (EgChart      *chart,
+                      guint         index,
+                      EgChartsPage *self)
+{
+  g_autofree char *from = format_filter_time (self->t0 + index * self->bucket_width);
+  g_autofree char *to = format_filter_time (self->t0 + (index + 1) * self->bucket_width);
+  g_autofree char *text = NULL;
+
+  if (from == NULL || to == NULL)
+    return;
+  if (index == 0)
+    text = g_strdup_printf ("ts < %s", to);
+  else if (index + 1 >= N_TIME_BUCKETS)
+    text = g_strdup_printf ("ts >= %s", from);
+  else
+    text = g_strdup_printf ("ts >= %s and ts < %s", from, to);
   request_filter (self, text);
 }
 
@@ -368,8 +408,10 @@ eg_charts_page_init (EgChartsPage *self)
 
   self->traffic = add_chart (self->traffic_box, EG_CHART_COLUMNS, EG_CHART_UNIT_BYTES);
   eg_chart_set_series (self->traffic, _("Sent by originators"), _("Sent by responders"));
+  g_signal_connect (self->traffic, "bar-activated", G_CALLBACK (on_time_activated_cb), self);
   self->activity = add_chart (self->activity_box, EG_CHART_COLUMNS, EG_CHART_UNIT_COUNT);
   eg_chart_set_series (self->activity, _("Flows"), _("Alerts"));
+  g_signal_connect (self->activity, "bar-activated", G_CALLBACK (on_time_activated_cb), self);
   self->talkers = add_chart (self->talkers_box, EG_CHART_BARS, EG_CHART_UNIT_BYTES);
   g_signal_connect (self->talkers, "bar-activated", G_CALLBACK (on_talker_activated_cb), self);
   self->services = add_chart (self->services_box, EG_CHART_BARS, EG_CHART_UNIT_COUNT);

@@ -6,6 +6,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "eg-label-rules-editor.h"
+#include "eg-secret.h"
 #include "eg-settings-config.h"
 
 struct _EgDatasetPage
@@ -15,11 +17,11 @@ struct _EgDatasetPage
   GtkStack            *stack;
   AdwStatusPage       *error_page;
   AdwPreferencesGroup *counts_group;
+  EgLabelRulesEditor  *rules_editor;
   AdwPreferencesGroup *upload_group;
   GtkLabel            *outbox_label;
   GtkProgressBar      *upload_progress;
   GtkLabel            *upload_result;
-  GtkButton           *upload_button;
   GtkButton           *cancel_button;
 
   GSettings           *settings;
@@ -30,6 +32,8 @@ struct _EgDatasetPage
   GArray              *counts;        /* EgLabelCount */
   EgOutboxCounts       outbox;
   guint64              pending_at_start;
+  const char          *upload_status;  /* see eg_dataset_page_get_upload_status */
+  gboolean             stopping;       /* a cancelled sender is stopping */
   gboolean             refreshing;
   gboolean             refresh_again;
 };
@@ -116,8 +120,8 @@ show_counts (EgDatasetPage *self)
   /* Translators: both are numbers of flows. */
   outbox = g_strdup_printf (_("%s labeled flows waiting, %s uploaded"), pending, sent);
   gtk_label_set_text (self->outbox_label, outbox);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button),
-                            self->sender == NULL && self->outbox.pending > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload",
+                                 self->sender == NULL && !self->stopping && self->outbox.pending > 0);
 }
 
 static void
@@ -185,6 +189,7 @@ eg_dataset_page_set_store (EgDatasetPage *self,
   g_return_if_fail (EG_IS_DATASET_PAGE (self));
 
   g_clear_pointer (&self->store, eg_store_unref);
+  eg_label_rules_editor_set_store (self->rules_editor, store);
   if (store == NULL)
     {
       adw_status_page_set_description (self->error_page,
@@ -210,6 +215,7 @@ stop_sender (EgDatasetPage *self)
   eg_sender_stop (self->sender, 2000);
   g_clear_object (&self->sender);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), FALSE);
 }
 
@@ -236,6 +242,7 @@ on_sender_progress_cb (EgSender      *sender,
                                 "the upload retries until it gets through or is cancelled."),
                               servers, progress.last_error != NULL ? progress.last_error : _("no answer"));
       gtk_widget_add_css_class (GTK_WIDGET (self->upload_result), "error");
+      self->upload_status = "unreachable";
       break;
     case EG_SENDER_STATE_IDLE:
       acked = format_count (progress.acknowledged);
@@ -243,9 +250,11 @@ on_sender_progress_cb (EgSender      *sender,
                                            "Uploaded %s flows to %s.", progress.acknowledged),
                               acked, servers);
       gtk_widget_remove_css_class (GTK_WIDGET (self->upload_result), "error");
+      self->upload_status = "done";
       break;
     case EG_SENDER_STATE_CONNECTING:
       text = g_strdup_printf (_("Connecting to %s…"), servers);
+      self->upload_status = "connecting";
       break;
     case EG_SENDER_STATE_SENDING:
     case EG_SENDER_STATE_STOPPED:
@@ -253,6 +262,7 @@ on_sender_progress_cb (EgSender      *sender,
       acked = format_count (progress.acknowledged);
       total = format_count (self->pending_at_start);
       text = g_strdup_printf (_("%s of %s flows acknowledged"), acked, total);
+      self->upload_status = "sending";
       break;
     }
   gtk_label_set_text (self->upload_result, text);
@@ -265,6 +275,28 @@ on_sender_progress_cb (EgSender      *sender,
     }
 }
 
+EgConfig *
+eg_dataset_page_dup_upload_config (EgDatasetPage  *self,
+                                   GError        **error)
+{
+  g_autoptr(EgConfig) config = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+
+  if ((config = eg_config_new_from_settings (self->settings, error)) == NULL)
+    return NULL;
+  /* Read each time, so a password changed in Preferences counts now. */
+  g_clear_pointer (&config->sasl_password, g_free);
+  config->sasl_password = eg_secret_lookup_sasl_password (&local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}
+
 gboolean
 eg_dataset_page_start_upload (EgDatasetPage  *self,
                               GError        **error)
@@ -274,9 +306,9 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
 
   g_return_val_if_fail (EG_IS_DATASET_PAGE (self), FALSE);
 
-  if (self->store == NULL || self->sender != NULL)
+  if (self->store == NULL || self->sender != NULL || self->stopping)
     return FALSE;
-  config = eg_config_new_from_settings (self->settings, &local_error);
+  config = eg_dataset_page_dup_upload_config (self, &local_error);
   if (config != NULL)
     self->sender = eg_sender_new (self->store, config, &local_error);
   if (self->sender != NULL && !eg_sender_start (self->sender, &local_error))
@@ -286,6 +318,7 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
       gtk_label_set_text (self->upload_result, local_error->message);
       gtk_widget_add_css_class (GTK_WIDGET (self->upload_result), "error");
       gtk_widget_set_visible (GTK_WIDGET (self->upload_result), TRUE);
+      self->upload_status = "failed";
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -294,22 +327,78 @@ eg_dataset_page_start_upload (EgDatasetPage  *self,
   gtk_progress_bar_set_fraction (self->upload_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->upload_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", TRUE);
   on_sender_progress_cb (self->sender, self);
   return TRUE;
 }
 
+static void
+stop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  /* Nothing waits for what is in flight: it stays pending and goes out
+   * again next time, under the same key. */
+  eg_sender_stop (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_stopped_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EgDatasetPage *self = user_data;
+
+  /* Cancelled: the page is gone. */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  self->stopping = FALSE;
+  self->upload_status = "cancelled";
+  gtk_widget_remove_css_class (GTK_WIDGET (self->upload_result), "error");
+  gtk_label_set_text (self->upload_result,
+                      _("Upload cancelled. Flows not yet acknowledged stay waiting for the next upload."));
+  eg_dataset_page_refresh (self);
+}
+
+/* The sender stops in a thread: a broker that does not answer must not
+ * freeze the window. */
 void
 eg_dataset_page_cancel_upload (EgDatasetPage *self)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_return_if_fail (EG_IS_DATASET_PAGE (self));
 
   if (self->sender == NULL)
     return;
-  stop_sender (self);
-  gtk_label_set_text (self->upload_result,
-                      _("Upload cancelled. Flows not yet acknowledged stay waiting for the next upload."));
-  eg_dataset_page_refresh (self);
+  g_signal_handlers_disconnect_by_data (self->sender, self);
+  task = g_task_new (NULL, self->cancellable, on_stopped_cb, self);
+  g_task_set_task_data (task, g_steal_pointer (&self->sender), g_object_unref);
+  g_task_run_in_thread (task, stop_thread);
+  self->stopping = TRUE;
+  self->upload_status = "cancelling";
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->upload_progress), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
+  gtk_label_set_text (self->upload_result, _("Cancelling the upload…"));
+}
+
+const char *
+eg_dataset_page_get_upload_status (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return self->upload_status;
+}
+
+const char *
+eg_dataset_page_get_upload_result (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return gtk_label_get_text (self->upload_result);
 }
 
 gboolean
@@ -340,6 +429,13 @@ eg_dataset_page_get_count (EgDatasetPage *self,
   return 0;
 }
 
+EgLabelRulesEditor *
+eg_dataset_page_get_rules_editor (EgDatasetPage *self)
+{
+  g_return_val_if_fail (EG_IS_DATASET_PAGE (self), NULL);
+  return self->rules_editor;
+}
+
 guint64
 eg_dataset_page_get_pending (EgDatasetPage *self)
 {
@@ -348,17 +444,19 @@ eg_dataset_page_get_pending (EgDatasetPage *self)
 }
 
 static void
-on_upload_clicked_cb (GtkButton     *button,
-                      EgDatasetPage *self)
+upload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  eg_dataset_page_start_upload (self, NULL);
+  eg_dataset_page_start_upload (EG_DATASET_PAGE (widget), NULL);
 }
 
 static void
-on_cancel_clicked_cb (GtkButton     *button,
-                      EgDatasetPage *self)
+cancel_upload_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  eg_dataset_page_cancel_upload (self);
+  eg_dataset_page_cancel_upload (EG_DATASET_PAGE (widget));
 }
 
 static void
@@ -402,20 +500,21 @@ eg_dataset_page_class_init (EgDatasetPageClass *klass)
     g_signal_new ("counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (EG_TYPE_LABEL_RULES_EDITOR);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/edgeguard/Edgeguard/ui/eg-dataset-page.ui");
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, stack);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, rules_editor);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_group);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_progress);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_result);
-  gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, upload_button);
   gtk_widget_class_bind_template_child (widget_class, EgDatasetPage, cancel_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_upload_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "dataset.upload", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "dataset.cancel-upload", NULL, cancel_upload_action);
 }
 
 static void
@@ -429,6 +528,9 @@ eg_dataset_page_init (EgDatasetPage *self)
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   self->count_rows = g_ptr_array_new ();
+  self->upload_status = "none";
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.upload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
 
   topic = g_settings_get_string (self->settings, "kafka-topic");
   servers = g_settings_get_string (self->settings, "kafka-bootstrap-servers");

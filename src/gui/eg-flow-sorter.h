@@ -14,5 +14,10 @@ G_DECLARE_FINAL_TYPE (EgFlowSorter, eg_flow_sorter, EG, FLOW_SORTER, GtkSorter)
 
 EgFlowSorter *eg_flow_sorter_new       (EgFlowField   field);
 EgFlowField   eg_flow_sorter_get_field (EgFlowSorter *self);
+/* The primary sort of a GtkColumnView whose columns sort by EgFlowSorters
+ * (GTK 4.8 has no getter: 4.10 added one). FALSE when it is unsorted. */
+gboolean      eg_flow_sorter_probe_primary (GtkSorter   *column_view_sorter,
+                                            EgFlowField *field,
+                                            gboolean    *descending);
 
 G_END_DECLS

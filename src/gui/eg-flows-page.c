@@ -245,6 +245,33 @@ on_cell_unbind_cb (GtkSignalListItemFactory *factory,
                                           gtk_list_item_get_child (item));
 }
 
+static void
+save_order_and_sort (EgFlowsPage *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GStrvBuilder) order = g_strv_builder_new ();
+  g_auto(GStrv) order_strv = NULL;
+  EgFlowField field;
+  gboolean descending;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_strv_builder_add (order, g_object_get_data (G_OBJECT (column), "eg-field-id"));
+    }
+  order_strv = g_strv_builder_end (order);
+  g_settings_set_strv (self->settings, "flow-column-order", (const char * const *) order_strv);
+  if (eg_flow_sorter_probe_primary (gtk_column_view_get_sorter (self->column_view),
+                                    &field, &descending))
+    {
+      g_settings_set_string (self->settings, "flow-sort-column", eg_flow_field_get_id (field));
+      g_settings_set_boolean (self->settings, "flow-sort-descending", descending);
+    }
+  else
+    g_settings_set_string (self->settings, "flow-sort-column", "");
+}
+
 static gboolean
 save_widths_cb (gpointer user_data)
 {
@@ -271,6 +298,7 @@ save_widths_cb (gpointer user_data)
   hidden_strv = g_strv_builder_end (hidden);
   g_settings_set_value (self->settings, "flow-column-widths", g_variant_builder_end (widths));
   g_settings_set_strv (self->settings, "flow-columns-hidden", (const char * const *) hidden_strv);
+  save_order_and_sort (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -282,6 +310,48 @@ on_column_layout_changed_cb (EgFlowsPage *self)
     self->save_widths_id = g_timeout_add (500, save_widths_cb, self);
 }
 
+/* The saved order first (names we do not know are skipped), then the
+ * fields it does not name, in their own order. */
+static void
+column_order (EgFlowsPage *self,
+              EgFlowField  order[EG_FLOW_N_FIELDS])
+{
+  g_auto(GStrv) saved = g_settings_get_strv (self->settings, "flow-column-order");
+  gboolean placed[EG_FLOW_N_FIELDS] = { FALSE, };
+  guint n = 0;
+
+  for (guint i = 0; saved[i] != NULL; i++)
+    {
+      EgFlowField field;
+
+      if (eg_flow_field_from_id (saved[i], &field) && !placed[field])
+        {
+          placed[field] = TRUE;
+          order[n++] = field;
+        }
+    }
+  for (guint f = 0; f < EG_FLOW_N_FIELDS; f++)
+    if (!placed[f])
+      order[n++] = f;
+}
+
+static void
+restore_sort (EgFlowsPage *self)
+{
+  g_autofree char *id = g_settings_get_string (self->settings, "flow-sort-column");
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; id[0] != '\0' && i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "eg-field-id"), id) == 0)
+        gtk_column_view_sort_by_column (self->column_view, column,
+                                        g_settings_get_boolean (self->settings, "flow-sort-descending")
+                                        ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+    }
+}
+
 static void
 add_columns (EgFlowsPage *self)
 {
@@ -289,11 +359,14 @@ add_columns (EgFlowsPage *self)
   g_auto(GStrv) hidden = g_settings_get_strv (self->settings, "flow-columns-hidden");
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *popover = gtk_popover_new ();
+  EgFlowField order[EG_FLOW_N_FIELDS];
 
+  column_order (self, order);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
-  for (guint f = 0; f < EG_FLOW_N_FIELDS; f++)
+  for (guint i = 0; i < EG_FLOW_N_FIELDS; i++)
     {
+      EgFlowField f = order[i];
       const char *id = eg_flow_field_get_id (f);
       g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
       g_autoptr(EgFlowSorter) sorter = eg_flow_sorter_new (f);
@@ -327,6 +400,12 @@ add_columns (EgFlowsPage *self)
     }
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_menu_button_set_popover (self->columns_button, popover);
+  restore_sort (self);
+  /* A column dragged elsewhere, a header clicked: saved like a resize. */
+  g_signal_connect_swapped (gtk_column_view_get_columns (self->column_view), "items-changed",
+                            G_CALLBACK (on_column_layout_changed_cb), self);
+  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
+                            G_CALLBACK (on_column_layout_changed_cb), self);
 }
 
 static void
@@ -630,6 +709,20 @@ eg_flows_page_dispose (GObject *object)
     {
       g_clear_handle_id (&self->save_widths_id, g_source_remove);
       save_widths_cb (self);
+    }
+  if (self->column_view != NULL)
+    {
+      GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+      /* The columns go away with the view: that is no layout change. */
+      g_signal_handlers_disconnect_by_data (columns, self);
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GObject) column = g_list_model_get_item (columns, i);
+
+          g_signal_handlers_disconnect_by_data (column, self);
+        }
     }
   if (self->flows != NULL)
     {

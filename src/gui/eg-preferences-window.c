@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "eg-config.h"
+#include "eg-secret.h"
 
 struct _EgPreferencesWindow
 {
@@ -32,6 +33,8 @@ struct _EgPreferencesWindow
   AdwComboRow    *security_row;
   AdwComboRow    *mechanism_row;
   AdwEntryRow    *username_row;
+  AdwEntryRow    *password_row;
+  GtkLabel       *password_status;
   AdwEntryRow    *ca_row;
 };
 
@@ -223,12 +226,64 @@ eg_preferences_window_get_detector_switch (EgPreferencesWindow *self,
 }
 
 static void
+show_password_status (EgPreferencesWindow *self,
+                      const char          *text,
+                      gboolean             is_error)
+{
+  gtk_label_set_text (self->password_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_status), text != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->password_status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->password_status), "error");
+}
+
+/* Never in GSettings: the keyring, or a file only the user reads. */
+static void
+on_password_apply_cb (AdwEntryRow         *row,
+                      EgPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
+
+  if (eg_secret_store_sasl_password (gtk_editable_get_text (GTK_EDITABLE (row)), &where, &error))
+    show_password_status (self, where, FALSE);
+  else
+    show_password_status (self, error->message, TRUE);
+}
+
+const char *
+eg_preferences_window_get_password_status (EgPreferencesWindow *self)
+{
+  g_return_val_if_fail (EG_IS_PREFERENCES_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->password_status)))
+    return NULL;
+  return gtk_label_get_text (self->password_status);
+}
+
+GtkWidget *
+eg_preferences_window_get_password_row (EgPreferencesWindow *self)
+{
+  g_return_val_if_fail (EG_IS_PREFERENCES_WINDOW (self), NULL);
+  return GTK_WIDGET (self->password_row);
+}
+
+static void
 eg_preferences_window_constructed (GObject *object)
 {
   EgPreferencesWindow *self = EG_PREFERENCES_WINDOW (object);
   g_autofree char *ports = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(GError) error = NULL;
 
   G_OBJECT_CLASS (eg_preferences_window_parent_class)->constructed (object);
+
+  password = eg_secret_lookup_sasl_password (&error);
+  if (password != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+  else if (error != NULL)
+    show_password_status (self, error->message, TRUE);
 
   ports = g_settings_get_string (self->settings, "ports-of-interest");
   gtk_editable_set_text (GTK_EDITABLE (self->ports_row), ports);
@@ -302,8 +357,11 @@ eg_preferences_window_class_init (EgPreferencesWindowClass *klass)
   BIND (security_row);
   BIND (mechanism_row);
   BIND (username_row);
+  BIND (password_row);
+  BIND (password_status);
   BIND (ca_row);
 #undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_password_apply_cb);
 }
 
 static void

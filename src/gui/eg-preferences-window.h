@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eg-preferences-window.h: capture, detection, notifications, store and
- * Kafka settings, each bound to GSettings. */
+ * Kafka settings, each bound to GSettings; the SASL password goes to the
+ * keyring (eg-secret.h) instead. */
 #pragma once
 
 #include <adwaita.h>
@@ -15,5 +16,9 @@ EgPreferencesWindow *eg_preferences_window_new (GSettings *settings);
 /* The "Notify For" switch of a detector ("port-scan-horizontal"), or NULL. */
 GtkSwitch           *eg_preferences_window_get_detector_switch (EgPreferencesWindow *self,
                                                                 const char          *detector);
+/* The SASL password row (an AdwPasswordEntryRow; "apply" keeps it). */
+GtkWidget           *eg_preferences_window_get_password_row    (EgPreferencesWindow *self);
+/* Where the last apply put it, or why it failed; NULL before one. */
+const char          *eg_preferences_window_get_password_status (EgPreferencesWindow *self);
 
 G_END_DECLS

@@ -53,6 +53,7 @@ struct _EgWindow
   EgEngine            *engine;
   EgStore             *store;         /* NULL when the database cannot open */
   EgExplainer         *explainer;     /* NULL when the settings are not valid */
+  EgLabelRuleSet      *rules;         /* the store's label rules, NULL: none */
   GQueue               undo_uids;     /* GStrv of each labeling, newest last */
   GCancellable        *cancellable;
   gint64               last_counts_refresh;
@@ -273,11 +274,31 @@ drain_flows_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What the store does to them on the way in, so the table shows the label
+ * the database holds. */
+static gboolean
+apply_rules (const EgLabelRuleSet *rules,
+             EgFlow               *flow)
+{
+  const char *label, *detailed;
+
+  if (flow->label_source > EG_LABEL_SOURCE_RULE
+      || !eg_label_rule_set_match (rules, flow, &label, &detailed))
+    return FALSE;
+  flow->label = label;
+  flow->detailed_label = detailed;
+  flow->label_source = EG_LABEL_SOURCE_RULE;
+  return TRUE;
+}
+
 static void
 on_engine_flows_cb (EgEngine *engine,
                     GArray   *flows,
                     EgWindow *self)
 {
+  for (guint i = 0; self->rules != NULL && i < flows->len; i++)
+    if (g_array_index (flows, EgFlow, i).label_source < EG_LABEL_SOURCE_RULE)
+      apply_rules (self->rules, &g_array_index (flows, EgFlow, i));
   if (self->incoming->len == 0 && flows->len <= flows_per_turn (self))
     {
       eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
@@ -966,9 +987,81 @@ undo_action (GtkWidget  *widget,
 {
   EgWindow *self = EG_WINDOW (widget);
   GStrv uids = g_queue_pop_tail (&self->undo_uids);
+  LabelJob *job;
 
   gtk_widget_action_set_enabled (widget, "win.undo", !g_queue_is_empty (&self->undo_uids));
-  run_label_job (self, uids, NULL);
+  /* With no flow of it shown (label rules on stored flows only), the store
+   * still undoes its last labeling. */
+  if (uids == NULL)
+    uids = g_new0 (char *, 1);
+  if ((job = new_label_job (self, uids, NULL)) != NULL)
+    start_label_job (self, job);
+}
+
+static void
+on_rules_changed_cb (EgLabelRulesEditor *editor,
+                     EgWindow           *self)
+{
+  g_clear_pointer (&self->rules, eg_label_rule_set_free);
+  self->rules = eg_label_rules_editor_dup_rule_set (editor);
+}
+
+typedef struct {
+  const EgLabelRuleSet *rules;
+  GArray               *changed;   /* EgFlow */
+} RuleMatch;
+
+static void
+match_rules_cb (const EgFlow *flow,
+                gpointer      user_data)
+{
+  RuleMatch *match = user_data;
+  EgFlow copy = *flow;
+
+  if (apply_rules (match->rules, &copy)
+      && (copy.label != flow->label || copy.detailed_label != flow->detailed_label
+          || copy.label_source != flow->label_source))
+    g_array_append_val (match->changed, copy);
+}
+
+/* The store labeled its flows by the rules: the tables follow, and undo
+ * takes it back as one labeling. */
+static void
+on_rules_applied_cb (EgLabelRulesEditor *editor,
+                     guint64             n_changed,
+                     EgWindow           *self)
+{
+  EgFlowList *lists[] = { self->flows, eg_history_page_get_flow_list (self->history_page) };
+  g_autoptr(GPtrArray) uids = g_ptr_array_new ();
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  for (guint i = 0; self->rules != NULL && i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+      RuleMatch match = { self->rules, changed };
+
+      eg_flow_list_foreach (lists[i], match_rules_cb, &match);
+      for (guint j = 0; j < changed->len; j++)
+        g_ptr_array_add (uids, g_strdup (g_array_index (changed, EgFlow, j).uid));
+      eg_flow_list_update (lists[i], (const EgFlow *) changed->data, changed->len);
+    }
+  eg_dataset_page_refresh (self->dataset_page);
+  if (n_changed == 0)
+    {
+      g_ptr_array_foreach (uids, (GFunc) g_free, NULL);
+      return;
+    }
+  g_ptr_array_add (uids, NULL);
+  g_queue_push_tail (&self->undo_uids, g_ptr_array_steal (uids, NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", TRUE);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The label rules labeled %u stored flow",
+                                        "The label rules labeled %u stored flows", n_changed),
+                           (guint) n_changed);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  add_toast (self, toast);
 }
 
 static void
@@ -989,6 +1082,7 @@ open_store (EgWindow *self)
                                G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
     }
   eg_dataset_page_set_store (self->dataset_page, self->store, error);
+  on_rules_changed_cb (eg_dataset_page_get_rules_editor (self->dataset_page), self);
   eg_history_page_set_sources (self->history_page, self->store, self->explainer);
   eg_flows_page_set_sources (self->flows_page, self->store, self->explainer);
   eg_host_timeline_set_sources (self->host_timeline, self->store, self->flows);
@@ -1467,6 +1561,7 @@ eg_window_dispose (GObject *object)
   g_queue_clear_full (&self->undo_uids, (GDestroyNotify) g_strfreev);
   g_clear_pointer (&self->store, eg_store_unref);
   g_clear_object (&self->explainer);
+  g_clear_pointer (&self->rules, eg_label_rule_set_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->notifier);
   g_clear_object (&self->interfaces);
@@ -1593,6 +1688,10 @@ eg_window_init (EgWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
   g_signal_connect_object (self->dataset_page, "counts-changed", G_CALLBACK (update_status),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (eg_dataset_page_get_rules_editor (self->dataset_page), "rules-changed",
+                           G_CALLBACK (on_rules_changed_cb), self, 0);
+  g_signal_connect_object (eg_dataset_page_get_rules_editor (self->dataset_page), "applied",
+                           G_CALLBACK (on_rules_applied_cb), self, 0);
   eg_alerts_page_set_model (self->alerts_page, self->alerts);
   g_signal_connect_object (self->alerts, "notify::n-alerts",
                            G_CALLBACK (on_n_alerts_changed_cb), self, G_CONNECT_SWAPPED);
