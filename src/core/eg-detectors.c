@@ -128,6 +128,7 @@ eg_detectors_new (const EgConfig *config,
   ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
   ds->corroborating = eg_key_table_new (sizeof (EgAddr), sizeof (LastSeen), NULL);
   ds->queries = eg_key_table_new (sizeof (EgScanKey), sizeof (LastQuery), NULL);
+  ds->evidence = eg_evidence_table_new ();
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -173,6 +174,7 @@ eg_detectors_free (EgDetectors *ds)
   g_clear_pointer (&ds->services, g_hash_table_unref);
   g_clear_pointer (&ds->once, g_hash_table_unref);
   g_clear_pointer (&ds->corroborating, eg_key_table_free);
+  g_clear_pointer (&ds->evidence, eg_key_table_free);
   g_clear_pointer (&ds->queries, eg_key_table_free);
   eg_config_free (ds->config);
   g_free (ds);
@@ -299,20 +301,25 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
-  if (alert->threat_level >= EG_THREAT_LOW && alert->detector != g_intern_static_string ("ml-flow"))
-    {
-      LastSeen *seen;
-      gboolean created;
-
-      if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
-        eg_key_table_remove_all (ds->corroborating);
-      seen = eg_key_table_insert (ds->corroborating, &alert->src, &created);
-      seen->last = created ? alert->ts : MAX (seen->last, alert->ts);
-    }
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
   else
     eg_alert_free (alert);
+}
+
+void
+eg_detectors_note_evidence (EgDetectors   *ds,
+                            const EgAlert *evidence)
+{
+  LastSeen *seen;
+  gboolean created;
+
+  if (evidence->threat_level < EG_THREAT_LOW)
+    return;
+  if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
+    eg_key_table_remove_all (ds->corroborating);
+  seen = eg_key_table_insert (ds->corroborating, &evidence->src, &created);
+  seen->last = created ? evidence->ts : MAX (seen->last, evidence->ts);
 }
 
 typedef struct {
