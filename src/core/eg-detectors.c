@@ -24,6 +24,8 @@ typedef struct {
 } LastQuery;
 
 static guint    once_hash  (gconstpointer p);
+static void     note_shown (EgDetectors   *ds,
+                            const EgAlert *alert);
 static void     note_query (EgDetectors  *ds,
                             const EgFlow *flow);
 static gboolean once_equal (gconstpointer a,
@@ -301,15 +303,17 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
+  if (alert->detector != g_intern_static_string ("ml-flow"))
+    note_shown (ds, alert);
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
   else
     eg_alert_free (alert);
 }
 
-void
-eg_detectors_note_evidence (EgDetectors   *ds,
-                            const EgAlert *evidence)
+static void
+note_shown (EgDetectors   *ds,
+            const EgAlert *evidence)
 {
   LastSeen *seen;
   gboolean created;

@@ -13,8 +13,8 @@
  * beaconing report every flow, merged into one finding per source,
  * target and port per window. Info (SSH success) weighs nothing and is
  * shown as it comes. Model verdicts accumulate apart, against the same
- * threshold: alone they make an info alert, high once a rule detector
- * reported evidence against the source.
+ * threshold: alone they make an info alert, high once a rule detector's
+ * alert was shown against the source.
  *
  * Alert "detector" names are public (README): port-scan-horizontal,
  * port-scan-vertical, icmp-sweep, arp-scan, long-connection, ssh-bruteforce,

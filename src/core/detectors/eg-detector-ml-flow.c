@@ -9,7 +9,7 @@
  * The model alone is not trusted to page anyone: across networks it ranks
  * poorly (docs/model-quality.md), and on normal phone traffic it scores TLS
  * to Google as high as a RAT's C&C. So an ml-flow alert is `info` until a
- * rule detector raises evidence (low or above) against the same source in
+ * rule detector's alert (low or above) is shown against the same source in
  * the window, when it becomes `high`, or until the model's evidence alone
  * passes ML_ALONE_MEDIUM (about fifty flows it is sure of), `medium`. It is
  * raised again, once, when its level goes up. */

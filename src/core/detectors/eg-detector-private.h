@@ -104,10 +104,6 @@ void         eg_detectors_report       (EgDetectors    *ds,
 /* Threat weight × confidence: what one finding adds. */
 double       eg_evidence_weight        (const EgAlert  *evidence);
 EgKeyTable  *eg_evidence_table_new     (void);
-/* Remembers a rule's evidence (low or above) against its source, for
- * eg_detectors_corroborated. */
-void         eg_detectors_note_evidence (EgDetectors   *ds,
-                                        const EgAlert  *evidence);
 /* TRUE the first time (detector, src, dst, dport, proto) is seen in a
  * window of config->detection_window seconds. */
 gboolean     eg_detectors_once         (EgDetectors    *ds,
@@ -117,8 +113,9 @@ gboolean     eg_detectors_once         (EgDetectors    *ds,
                                         guint16         dport,
                                         guint8          proto,
                                         double          ts);
-/* TRUE when a rule detector reported evidence of level low or above
- * against src within the window around ts. */
+/* TRUE when a rule detector's alert of level low or above against src
+ * was shown (its evidence passed the threshold) within the window around
+ * ts. */
 gboolean     eg_detectors_corroborated (EgDetectors    *ds,
                                         const EgAddr   *src,
                                         double          ts);

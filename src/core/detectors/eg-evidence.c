@@ -113,7 +113,6 @@ eg_detectors_report (EgDetectors *ds,
   guint16 port = flags & EG_EVIDENCE_ANY_PORT ? 0 : evidence->dport;
   double window = ds->config->detection_window;
 
-  eg_detectors_note_evidence (ds, evidence);
   /* Info claims no malice: Slips weighs it 0, so it could never pass a
    * threshold. It is shown as what it is, information that pages nobody. */
   if (evidence->threat_level == EG_THREAT_INFO)
