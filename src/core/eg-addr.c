@@ -48,7 +48,23 @@ eg_addr_to_string (const EgAddr *addr,
                    char          buf[EG_ADDR_STRLEN])
 {
   if (addr->family == 4)
-    inet_ntop (AF_INET, addr->bytes, buf, EG_ADDR_STRLEN);
+    {
+      /* By hand: glibc's inet_ntop formats IPv4 through sprintf, and every
+       * alert description names two addresses. */
+      char *p = buf;
+
+      for (guint i = 0; i < 4; i++)
+        {
+          guint b = addr->bytes[i];
+
+          if (b >= 100)
+            *p++ = '0' + b / 100;
+          if (b >= 10)
+            *p++ = '0' + b / 10 % 10;
+          *p++ = '0' + b % 10;
+          *p++ = i < 3 ? '.' : '\0';
+        }
+    }
   else if (addr->family == 6)
     inet_ntop (AF_INET6, addr->bytes, buf, EG_ADDR_STRLEN);
   else

@@ -131,6 +131,7 @@ eg_detectors_new (const EgConfig *config,
   ds->corroborating = eg_key_table_new (sizeof (EgAddr), sizeof (LastSeen), NULL);
   ds->queries = eg_key_table_new (sizeof (EgScanKey), sizeof (LastQuery), NULL);
   ds->evidence = eg_evidence_table_new ();
+  ds->ml_flow = g_intern_static_string ("ml-flow");
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -303,7 +304,7 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
-  if (alert->detector != g_intern_static_string ("ml-flow"))
+  if (alert->detector != ds->ml_flow)
     note_shown (ds, alert);
   if (ds->out)
     g_ptr_array_add (ds->out, alert);

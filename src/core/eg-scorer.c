@@ -19,6 +19,8 @@ struct _EgScorer {
   EgFeatureContext *context;
   EgIpInfo         *ipinfo;       /* NULL without the location database */
   EgDetectors      *detectors;
+  const char       *malicious;    /* the labels, interned once, not per flow */
+  const char       *benign;
   float            *rows;         /* reused batch buffer */
   float            *scores;
   guint             capacity;
@@ -39,6 +41,8 @@ eg_scorer_new (const EgConfig *config,
   g_autofree char *path = NULL;
 
   scorer->config = eg_config_copy (config);
+  scorer->malicious = g_intern_static_string (EG_LABEL_MALICIOUS);
+  scorer->benign = g_intern_static_string (EG_LABEL_BENIGN);
   g_mutex_init (&scorer->model_lock);
   scorer->context = eg_feature_context_new (EG_FEATURE_WINDOW, CONTEXT_MAX_ENTRIES);
 
@@ -217,8 +221,7 @@ eg_scorer_process (EgScorer  *scorer,
           flow->model_version = eg_model_get_version (model);
           if (flow->label_source <= EG_LABEL_SOURCE_MODEL)
             {
-              flow->label = g_intern_static_string (flow->score >= threshold
-                                                    ? EG_LABEL_MALICIOUS : EG_LABEL_BENIGN);
+              flow->label = flow->score >= threshold ? scorer->malicious : scorer->benign;
               flow->label_source = EG_LABEL_SOURCE_MODEL;
             }
         }

@@ -55,6 +55,7 @@ struct _EgDetectors {
   gpointer     threat_intel;    /* the threat-intel detector's state */
   EgKeyTable  *evidence;        /* per-source profiles of the accumulator (eg-evidence.c) */
   guint64      n_reports;
+  const char  *ml_flow;         /* interned detector name */
   guint64      n_flows;
 };
 
