@@ -197,6 +197,9 @@ eg_scorer_process (EgScorer  *scorer,
       if (flows[i].community_id[0] == '\0')
         eg_flow_compute_community_id (&flows[i]);
       eg_features_compute (scorer->context, &flows[i], scorer->rows + (gsize) i * EG_N_FEATURES);
+      /* Kept on the flow: its window is gone when someone asks why. */
+      memcpy (flows[i].context, scorer->rows + (gsize) i * EG_N_FEATURES + EG_FEAT_FIRST_CONTEXT,
+              sizeof flows[i].context);
     }
 
   if (model)
@@ -270,6 +273,15 @@ eg_scorer_explain (EgScorer     *scorer,
                    const EgFlow *flow,
                    GError      **error)
 {
+  return eg_scorer_explain_full (scorer, flow, NULL, error);
+}
+
+char *
+eg_scorer_explain_full (EgScorer     *scorer,
+                        const EgFlow *flow,
+                        float        *score_out,
+                        GError      **error)
+{
   g_autoptr(EgModel) model = eg_scorer_dup_model (scorer);
   float row[EG_N_FEATURES];
   EgContribution top[5];
@@ -278,9 +290,11 @@ eg_scorer_explain (EgScorer     *scorer,
 
   if (model == NULL)
     return NULL;
-  eg_features_compute_flow_only (flow, row);
+  eg_features_compute_scored (flow, row);
   n = eg_model_explain (model, row, top, G_N_ELEMENTS (top), &score, error);
   if (n == 0 && error && *error)
     return NULL;
+  if (score_out)
+    *score_out = score;
   return eg_model_explain_sentence (top, n, score);
 }
