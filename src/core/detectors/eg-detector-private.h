@@ -164,7 +164,8 @@ typedef struct {
   double      start;
   double      last;
   EgAddr      few[EG_SCAN_FEW];  /* the first distinct values, inline */
-  GHashTable *distinct;      /* all of them once there are more: EgAddr * */
+  EgAddr     *set;           /* all of them once there are more: open addressing, */
+  guint       set_size;      /* set_size slots (a power of two), family 0xff empty */
   guint       n_distinct;    /* a port is an EgAddr of family 0 */
   GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows; NULL before one */
   guint64     pkts;
