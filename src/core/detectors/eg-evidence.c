@@ -126,6 +126,10 @@ eg_detectors_report (EgDetectors *ds,
       double limit = evidence->ts - window;
 
       eg_key_table_remove_if (ds->evidence, profile_old, &limit);
+      /* A flood of sources all inside the window: start over rather than
+       * sweep again at every report. */
+      if (eg_key_table_size (ds->evidence) >= MAX_PROFILES)
+        eg_key_table_remove_all (ds->evidence);
     }
   profile = eg_key_table_insert (ds->evidence, &evidence->src, &created);
   if (created)
