@@ -120,7 +120,7 @@ test_process (void)
         continue;
       ml++;
       g_test_message ("%s", a->description);
-      g_assert_cmpuint (a->uids->len, >=, 2);  /* 0.5 of evidence: two sure flows */
+      g_assert_cmpuint (a->uids->len, >=, 3);  /* 0.5 of evidence: three sure flows */
       g_assert_nonnull (strstr (a->description, "the model scores as malicious"));
       g_assert_nonnull (strstr (a->description, "; the latest scored "));
     }
