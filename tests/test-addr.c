@@ -6,7 +6,7 @@
 static void
 test_parse_roundtrip (void)
 {
-  const char *cases[] = { "192.168.1.1", "0.0.0.0", "255.255.255.255", "::1",
+  const char *cases[] = { "192.168.1.1", "0.0.0.0", "255.255.255.255", "10.100.9.200", "::1",
                           "2001:db8::8a2e:370:7334", "fe80::1" };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -20,7 +20,7 @@ eg_config_new (void)
   config->icmp_timeout = 60;
   config->active_timeout = 300;
   config->detection_window = 3600;
-  config->alert_threshold = 1.0;
+  config->alert_threshold = 0.5;
   config->horizontal_scan_min = 10;
   config->vertical_scan_min = 5;
   config->arp_scan_min = 5;

@@ -32,7 +32,8 @@ typedef struct {
   char     *threat_intel_path;  /* IoC file, Slips' own_malicious_iocs format */
   char     *services_path;      /* known-service list (services.csv) */
   double    detection_window;   /* evidence window, 3600 s as Slips */
-  double    alert_threshold;    /* accumulated evidence that raises an alert */
+  double    alert_threshold;    /* Σ threat weight × confidence per source and window
+                                 * that shows its findings: 0.5 */
   guint     horizontal_scan_min;/* 10 (then 100, 1000 ...) */
   guint     vertical_scan_min;  /* distinct ports: 5 */
   guint     arp_scan_min;       /* 5 targets in 30 s */

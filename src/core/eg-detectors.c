@@ -24,6 +24,8 @@ typedef struct {
 } LastQuery;
 
 static guint    once_hash  (gconstpointer p);
+static void     note_shown (EgDetectors   *ds,
+                            const EgAlert *alert);
 static void     note_query (EgDetectors  *ds,
                             const EgFlow *flow);
 static gboolean once_equal (gconstpointer a,
@@ -128,6 +130,8 @@ eg_detectors_new (const EgConfig *config,
   ds->once = g_hash_table_new_full (once_hash, once_equal, g_free, NULL);
   ds->corroborating = eg_key_table_new (sizeof (EgAddr), sizeof (LastSeen), NULL);
   ds->queries = eg_key_table_new (sizeof (EgScanKey), sizeof (LastQuery), NULL);
+  ds->evidence = eg_evidence_table_new ();
+  ds->ml_flow = g_intern_static_string ("ml-flow");
   ds->states = g_new0 (gpointer, G_N_ELEMENTS (detectors));
 
   services_path = config->services_path ? g_strdup (config->services_path)
@@ -173,6 +177,7 @@ eg_detectors_free (EgDetectors *ds)
   g_clear_pointer (&ds->services, g_hash_table_unref);
   g_clear_pointer (&ds->once, g_hash_table_unref);
   g_clear_pointer (&ds->corroborating, eg_key_table_free);
+  g_clear_pointer (&ds->evidence, eg_key_table_free);
   g_clear_pointer (&ds->queries, eg_key_table_free);
   eg_config_free (ds->config);
   g_free (ds);
@@ -299,20 +304,27 @@ eg_detectors_emit (EgDetectors *ds,
     remote = &alert->src;
   if (remote && ds->ipinfo)
     eg_ipinfo_lookup (ds->ipinfo, remote, alert->country, &alert->asn);
-  if (alert->threat_level >= EG_THREAT_LOW && alert->detector != g_intern_static_string ("ml-flow"))
-    {
-      LastSeen *seen;
-      gboolean created;
-
-      if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
-        eg_key_table_remove_all (ds->corroborating);
-      seen = eg_key_table_insert (ds->corroborating, &alert->src, &created);
-      seen->last = created ? alert->ts : MAX (seen->last, alert->ts);
-    }
+  if (alert->detector != ds->ml_flow)
+    note_shown (ds, alert);
   if (ds->out)
     g_ptr_array_add (ds->out, alert);
   else
     eg_alert_free (alert);
+}
+
+static void
+note_shown (EgDetectors   *ds,
+            const EgAlert *evidence)
+{
+  LastSeen *seen;
+  gboolean created;
+
+  if (evidence->threat_level < EG_THREAT_LOW)
+    return;
+  if (eg_key_table_size (ds->corroborating) >= ONCE_MAX)
+    eg_key_table_remove_all (ds->corroborating);
+  seen = eg_key_table_insert (ds->corroborating, &evidence->src, &created);
+  seen->last = created ? evidence->ts : MAX (seen->last, evidence->ts);
 }
 
 typedef struct {
@@ -508,12 +520,46 @@ eg_addr_key_equal (gconstpointer a,
   return memcmp (a, b, sizeof (EgAddr)) == 0;
 }
 
+/* A scan state's set of distinct values: EgAddr slots, no allocation per
+ * value; a family of 0xff marks an empty slot (values have 0, 4 or 6). */
+#define SET_EMPTY 0xff
+
+/* TRUE when value was not in set and is now. */
+static gboolean
+set_insert (EgAddr       *set,
+            guint         size,
+            const EgAddr *value)
+{
+  guint i = eg_key_hash (value, sizeof *value) & (size - 1);
+
+  for (; set[i].family != SET_EMPTY; i = (i + 1) & (size - 1))
+    if (memcmp (&set[i], value, sizeof *value) == 0)
+      return FALSE;
+  set[i] = *value;
+  return TRUE;
+}
+
+static void
+set_grow (EgScanState *state)
+{
+  guint size = state->set_size * 2;
+  EgAddr *set = g_malloc (size * sizeof *set);
+
+  memset (set, SET_EMPTY, size * sizeof *set);
+  for (guint i = 0; i < state->set_size; i++)
+    if (state->set[i].family != SET_EMPTY)
+      set_insert (set, size, &state->set[i]);
+  g_free (state->set);
+  state->set = set;
+  state->set_size = size;
+}
+
 static void
 scan_state_clear (gpointer p)
 {
   EgScanState *state = p;
 
-  g_clear_pointer (&state->distinct, g_hash_table_unref);
+  g_clear_pointer (&state->set, g_free);
   g_clear_pointer (&state->uids, g_array_unref);
 }
 
@@ -541,7 +587,9 @@ scan_state_reset (EgScanState *state,
                   double       ts,
                   guint        first_threshold)
 {
-  g_clear_pointer (&state->distinct, g_hash_table_unref);
+  /* The set's slots stay for the next window: a scan goes on scanning. */
+  if (state->set)
+    memset (state->set, SET_EMPTY, state->set_size * sizeof *state->set);
   state->n_distinct = 0;
   if (state->uids)
     g_array_set_size (state->uids, 0);
@@ -624,7 +672,7 @@ eg_scan_state_add (EgScanState  *state,
       g_strlcpy (u.s, uid, sizeof u.s);
       g_array_append_val (state->uids, u);
     }
-  if (state->distinct == NULL)
+  if (state->n_distinct <= EG_SCAN_FEW)
     {
       for (guint i = 0; i < state->n_distinct; i++)
         if (memcmp (&state->few[i], value, sizeof *value) == 0)
@@ -634,14 +682,22 @@ eg_scan_state_add (EgScanState  *state,
           state->few[state->n_distinct++] = *value;
           return TRUE;
         }
-      state->distinct = g_hash_table_new_full (eg_addr_key_hash, eg_addr_key_equal, g_free, NULL);
+      /* One more than the few: from now on the set holds them all. It is
+       * empty here (new, or emptied by the window's reset). */
+      if (state->set == NULL)
+        {
+          state->set_size = 4 * EG_SCAN_FEW;
+          state->set = g_malloc (state->set_size * sizeof *state->set);
+          memset (state->set, SET_EMPTY, state->set_size * sizeof *state->set);
+        }
       for (guint i = 0; i < EG_SCAN_FEW; i++)
-        g_hash_table_add (state->distinct, g_memdup2 (&state->few[i], sizeof *value));
+        set_insert (state->set, state->set_size, &state->few[i]);
     }
-  else if (g_hash_table_contains (state->distinct, value))
+  if (!set_insert (state->set, state->set_size, value))
     return FALSE;
-  g_hash_table_add (state->distinct, g_memdup2 (value, sizeof *value));
-  state->n_distinct++;
+  /* At most half full: probes stay short. */
+  if (++state->n_distinct * 2 > state->set_size)
+    set_grow (state);
   return TRUE;
 }
 

@@ -2,15 +2,19 @@
 /* eg-detectors.h: the rule detectors, fed with scored flows and ARP events
  * in packet-time order, raising EgAlert.
  *
- * Detectors that count (port scans, ICMP and ARP sweeps, SSH guessing,
- * rejected connections, beaconing) alert when their count crosses Slips'
- * thresholds (10, then 100, 1000 ... for a horizontal scan). Single-flow
- * findings (a long connection, a large upload, an unknown port, a
- * threat-intel match, SSH success) alert once per source, destination and
- * port per window. Model verdicts go through a per-source evidence
- * accumulator: Σ threat weight × confidence over the window must pass
- * config->alert_threshold, so one noisy flow pages nobody; alone they make
- * an info alert, high once a rule detector raised one against the source.
+ * Every rule detector reports evidence (a threat level and a confidence)
+ * to a per-source accumulator, as Slips does: Σ threat weight ×
+ * confidence over the window must pass config->alert_threshold before the
+ * source's findings are shown, so one noisy flow pages nobody. Detectors
+ * that count (port scans, ICMP and ARP sweeps, SSH guessing, rejected
+ * connections) report when their count crosses Slips' thresholds (10,
+ * then 100, 1000 ... for a horizontal scan); single-flow findings (a long
+ * connection, a large upload, an unknown port, a threat-intel match) and
+ * beaconing report every flow, merged into one finding per source,
+ * target and port per window. Info (SSH success) weighs nothing and is
+ * shown as it comes. Model verdicts accumulate apart, against the same
+ * threshold: alone they make an info alert, high once a rule detector's
+ * alert was shown against the source.
  *
  * Alert "detector" names are public (README): port-scan-horizontal,
  * port-scan-vertical, icmp-sweep, arp-scan, long-connection, ssh-bruteforce,

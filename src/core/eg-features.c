@@ -265,6 +265,14 @@ compute_flow (const EgFlow *flow,
 }
 
 void
+eg_features_compute_scored (const EgFlow *flow,
+                            float        *row)
+{
+  compute_flow (flow, row);
+  memcpy (row + EG_FEAT_FIRST_CONTEXT, flow->context, sizeof flow->context);
+}
+
+void
 eg_features_compute_flow_only (const EgFlow *flow,
                                float        *row)
 {

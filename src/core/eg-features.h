@@ -104,6 +104,8 @@ typedef enum {
 #define EG_FEAT_FIRST_CONTEXT  EG_FEAT_SRC_CONNS
 #define EG_FEAT_FIRST_EXTENDED EG_FEAT_ORIG_SIZE_MEAN
 
+G_STATIC_ASSERT (EG_FEAT_FIRST_EXTENDED - EG_FEAT_FIRST_CONTEXT == EG_FLOW_N_CONTEXT);
+
 /* Service ids of EG_FEAT_SERVICE; the order is part of the schema. */
 typedef enum {
   EG_SERVICE_NONE,
@@ -138,6 +140,10 @@ void                eg_feature_context_free     (EgFeatureContext  *ctx);
 /* Adds the flow to the window, then writes its row (EG_N_FEATURES floats). */
 void                eg_features_compute         (EgFeatureContext  *ctx,
                                                  const EgFlow      *flow,
+                                                 float             *row);
+/* The row flow was scored on: base and extended groups from the flow, the
+ * context from flow->context (missing if it was never scored). */
+void                eg_features_compute_scored  (const EgFlow      *flow,
                                                  float             *row);
 /* Only the base and extended groups; context features are set missing. */
 void                eg_features_compute_flow_only (const EgFlow    *flow,

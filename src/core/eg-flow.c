@@ -16,6 +16,8 @@ eg_flow_init (EgFlow *flow)
   memset (flow, 0, sizeof *flow);
   flow->conn_state = EG_CONN_STATE_OTH;
   flow->score = -1.f;
+  for (guint i = 0; i < EG_FLOW_N_CONTEXT; i++)
+    flow->context[i] = NAN;
 }
 
 const char *

@@ -84,6 +84,10 @@ typedef struct {
   guint32  n_urg;
 } EgDirStats;
 
+/* The context features of the schema (eg-features.h): counts over the
+ * time window around a flow, gone once the window moves on. */
+#define EG_FLOW_N_CONTEXT 9
+
 typedef struct {
   /* Zeek conn.log */
   double       ts;
@@ -115,6 +119,8 @@ typedef struct {
 
   /* Scoring and labeling */
   float        score;              /* probability of malicious; < 0 unscored */
+  float        context[EG_FLOW_N_CONTEXT]; /* the time-window features it was scored
+                                    * with (eg-features.h); NaN: never scored */
   guint32      model_version;
   const char  *label;              /* interned: "Benign", "Malicious", custom */
   const char  *detailed_label;     /* interned; NULL when none */

@@ -11,39 +11,23 @@
 #include <libloc/network.h>
 
 #include "eg-error.h"
+#include "eg-key-table.h"
 
 #define CACHE_MAX 65536
 
 typedef struct {
-  char    country[3];
-  guint32 asn;
+  EgAddr   addr;        /* first: the cache's key */
+  char     country[3];
+  guint32  asn;
   gboolean found;
 } CacheEntry;
 
 struct _EgIpInfo {
   struct loc_ctx      *ctx;
   struct loc_database *db;
-  GHashTable          *cache;     /* EgAddr → CacheEntry */
+  EgKeyTable          *cache;     /* CacheEntry, keyed by its address: every flow asks */
   GHashTable          *as_names;  /* asn → char * */
 };
-
-static guint
-addr_hash (gconstpointer p)
-{
-  const EgAddr *a = p;
-  guint32 h = 2166136261u ^ a->family;
-
-  for (guint i = 0; i < 16; i++)
-    h = (h ^ a->bytes[i]) * 16777619u;
-  return h;
-}
-
-static gboolean
-addr_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return eg_addr_equal (a, b);
-}
 
 EgIpInfo *
 eg_ipinfo_new (const char *path,
@@ -55,7 +39,7 @@ eg_ipinfo_new (const char *path,
 
   if (path == NULL)
     path = EG_IPINFO_DEFAULT_DB;
-  info->cache = g_hash_table_new_full (addr_hash, addr_equal, g_free, g_free);
+  info->cache = eg_key_table_new (sizeof (EgAddr), sizeof (CacheEntry), NULL);
   info->as_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   if ((err = loc_new (&info->ctx)) != 0)
     {
@@ -94,7 +78,7 @@ eg_ipinfo_free (EgIpInfo *info)
     loc_database_unref (info->db);
   if (info->ctx)
     loc_unref (info->ctx);
-  g_hash_table_unref (info->cache);
+  eg_key_table_free (info->cache);
   g_hash_table_unref (info->as_names);
   g_free (info);
 }
@@ -138,20 +122,17 @@ eg_ipinfo_lookup (EgIpInfo     *info,
                   guint32      *asn)
 {
   CacheEntry *entry;
+  gboolean created;
 
   country[0] = '\0';
   *asn = 0;
   if (info == NULL || addr->family == 0 || eg_addr_is_private (addr))
     return FALSE;
-  entry = g_hash_table_lookup (info->cache, addr);
-  if (entry == NULL)
-    {
-      if (g_hash_table_size (info->cache) >= CACHE_MAX)
-        g_hash_table_remove_all (info->cache);
-      entry = g_new0 (CacheEntry, 1);
-      lookup_db (info, addr, entry);
-      g_hash_table_insert (info->cache, g_memdup2 (addr, sizeof *addr), entry);
-    }
+  if (eg_key_table_size (info->cache) >= CACHE_MAX && !eg_key_table_lookup (info->cache, addr))
+    eg_key_table_remove_all (info->cache);
+  entry = eg_key_table_insert (info->cache, addr, &created);
+  if (created)
+    lookup_db (info, addr, entry);
   memcpy (country, entry->country, 3);
   *asn = entry->asn;
   return entry->found;

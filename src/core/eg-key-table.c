@@ -48,8 +48,14 @@ eg_key_hash (gconstpointer key,
     {
       guint64 w = 0;
 
-      /* The tail as one zero-padded word, not byte by byte. */
-      memcpy (&w, b + i, len - i);
+      /* The tail as one word: the last eight bytes, overlapping the word
+       * before (a memcpy of a length known only here is a library call,
+       * and this runs several times per flow). */
+      if (len >= 8)
+        memcpy (&w, b + len - 8, 8);
+      else
+        for (gsize k = 0; k < len; k++)
+          w |= (guint64) b[k] << (8 * k);
       h = (h ^ w) * 0xff51afd7ed558ccdull;
     }
   /* Murmur's finalizer: the low bits pick the slot, so they must mix. */

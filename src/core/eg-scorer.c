@@ -19,6 +19,8 @@ struct _EgScorer {
   EgFeatureContext *context;
   EgIpInfo         *ipinfo;       /* NULL without the location database */
   EgDetectors      *detectors;
+  const char       *malicious;    /* the labels, interned once, not per flow */
+  const char       *benign;
   float            *rows;         /* reused batch buffer */
   float            *scores;
   guint             capacity;
@@ -39,6 +41,8 @@ eg_scorer_new (const EgConfig *config,
   g_autofree char *path = NULL;
 
   scorer->config = eg_config_copy (config);
+  scorer->malicious = g_intern_static_string (EG_LABEL_MALICIOUS);
+  scorer->benign = g_intern_static_string (EG_LABEL_BENIGN);
   g_mutex_init (&scorer->model_lock);
   scorer->context = eg_feature_context_new (EG_FEATURE_WINDOW, CONTEXT_MAX_ENTRIES);
 
@@ -193,6 +197,9 @@ eg_scorer_process (EgScorer  *scorer,
       if (flows[i].community_id[0] == '\0')
         eg_flow_compute_community_id (&flows[i]);
       eg_features_compute (scorer->context, &flows[i], scorer->rows + (gsize) i * EG_N_FEATURES);
+      /* Kept on the flow: its window is gone when someone asks why. */
+      memcpy (flows[i].context, scorer->rows + (gsize) i * EG_N_FEATURES + EG_FEAT_FIRST_CONTEXT,
+              sizeof flows[i].context);
     }
 
   if (model)
@@ -217,8 +224,7 @@ eg_scorer_process (EgScorer  *scorer,
           flow->model_version = eg_model_get_version (model);
           if (flow->label_source <= EG_LABEL_SOURCE_MODEL)
             {
-              flow->label = g_intern_static_string (flow->score >= threshold
-                                                    ? EG_LABEL_MALICIOUS : EG_LABEL_BENIGN);
+              flow->label = flow->score >= threshold ? scorer->malicious : scorer->benign;
               flow->label_source = EG_LABEL_SOURCE_MODEL;
             }
         }
@@ -267,6 +273,15 @@ eg_scorer_explain (EgScorer     *scorer,
                    const EgFlow *flow,
                    GError      **error)
 {
+  return eg_scorer_explain_full (scorer, flow, NULL, error);
+}
+
+char *
+eg_scorer_explain_full (EgScorer     *scorer,
+                        const EgFlow *flow,
+                        float        *score_out,
+                        GError      **error)
+{
   g_autoptr(EgModel) model = eg_scorer_dup_model (scorer);
   float row[EG_N_FEATURES];
   EgContribution top[5];
@@ -275,9 +290,11 @@ eg_scorer_explain (EgScorer     *scorer,
 
   if (model == NULL)
     return NULL;
-  eg_features_compute_flow_only (flow, row);
+  eg_features_compute_scored (flow, row);
   n = eg_model_explain (model, row, top, G_N_ELEMENTS (top), &score, error);
   if (n == 0 && error && *error)
     return NULL;
+  if (score_out)
+    *score_out = score;
   return eg_model_explain_sentence (top, n, score);
 }

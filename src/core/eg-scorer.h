@@ -47,12 +47,17 @@ gboolean  eg_scorer_set_model         (EgScorer       *scorer,
 /* A new reference to the current model, or NULL. */
 EgModel  *eg_scorer_dup_model         (EgScorer       *scorer);
 guint32   eg_scorer_get_model_version (EgScorer       *scorer);
-/* Why the model scores one flow as it does, as a sentence; its features are
- * computed without context (the window is gone), so the score in the
- * sentence can differ from flow->score. Safe from any thread (the GUI's)
- * while the worker scores. NULL without a model. */
+/* Why the model scores one flow as it does, as a sentence, from the row it
+ * was scored on: the context features the scorer kept on the flow (a flow
+ * never scored, or read back from the store, has them missing). Safe from
+ * any thread (the GUI's) while the worker scores. NULL without a model. */
 char     *eg_scorer_explain           (EgScorer       *scorer,
                                        const EgFlow   *flow,
+                                       GError        **error);
+/* The same, and the score the explanation adds up to (score may be NULL). */
+char     *eg_scorer_explain_full      (EgScorer       *scorer,
+                                       const EgFlow   *flow,
+                                       float          *score,
                                        GError        **error);
 void      eg_scorer_free              (EgScorer       *scorer);
 

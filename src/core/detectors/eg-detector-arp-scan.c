@@ -61,7 +61,7 @@ on_arp (gpointer          state,
                                         event->sha[0], event->sha[1], event->sha[2],
                                         event->sha[3], event->sha[4], event->sha[5],
                                         n, event->ts - scan->start, targets->str);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, 0);
 }
 
 const EgDetectorInfo eg_detector_arp_scan = {

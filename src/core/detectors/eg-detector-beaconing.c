@@ -7,8 +7,11 @@
  * NetBIOS, DHCP, SSDP, LLMNR, MQTT keep-alives) and the telemetry of the
  * operating-system vendors (their own networks, as Slips' organization
  * whitelist) are left out. One alert per beacon until it falls silent for
- * a whole window. Its uids are the connections whose rhythm was measured
- * (the last BEACON_HISTORY at most); the description gives the total. */
+ * a whole window. Every connection that keeps the rhythm is evidence
+ * again (the accumulator makes them one finding per window): a loose
+ * rhythm weighs little, and needs more beats or company to be shown. Its
+ * uids are the connections whose rhythm was measured (the last
+ * BEACON_HISTORY at most); the description gives the total. */
 #include "eg-detector-private.h"
 
 #include <math.h>
@@ -32,7 +35,6 @@ typedef struct {
 typedef struct {
   EgScanKey key;     /* first: the table hashes the struct through it */
   guint     n;       /* connections seen (the ring holds the last ones) */
-  gboolean  alerted;
   double    last_seen;
   double    first_ts;
   char      first_uid[EG_UID_LEN];
@@ -172,10 +174,7 @@ on_flow (gpointer      state,
   key.proto = flow->proto;
   beacon = eg_key_table_insert (b->beacons, &key, &created);
   if (!created && flow->ts - beacon->last_seen > ds->config->detection_window)
-    {
-      beacon->n = 0;  /* silent for a whole window: a new story */
-      beacon->alerted = FALSE;
-    }
+    beacon->n = 0;  /* silent for a whole window: a new story */
   beacon_record (beacon, flow->ts, flow->uid);
   beacon->last_seen = flow->ts;
 
@@ -196,14 +195,13 @@ on_flow (gpointer      state,
   mean = sum / n_gaps;
   sd = sqrt (MAX (0.0, sumsq / n_gaps - mean * mean));
   cv = mean > 0 ? sd / mean : INFINITY;
-  if (beacon->alerted || mean < BEACON_MIN_GAP || cv >= BEACON_MAX_CV
-      || is_vendor_telemetry (ds, &flow->resp_h))
+  if (mean < BEACON_MIN_GAP || cv >= BEACON_MAX_CV || is_vendor_telemetry (ds, &flow->resp_h))
     return;
-  beacon->alerted = TRUE;
 
   alert = eg_detectors_alert_new (ds, "beaconing", flow->ts, &flow->orig_h, &flow->resp_h,
                                   flow->resp_p, flow->proto, EG_THREAT_HIGH,
-                                  CLAMP (1.0 - cv / BEACON_MAX_CV, 0.3, 1.0));
+                                  /* Random arrivals (Poisson) have a CV of 1, a clock 0. */
+                                  1.0 - cv);
   port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
   alert->description = g_strdup_printf ("%s connected to %s %s %u times, every %.1f s "
                                         "(± %.1f s), like malware calling home",
@@ -212,7 +210,7 @@ on_flow (gpointer      state,
                                         beacon->n, mean, sd);
   for (guint i = 0; i < n_times; i++)
     eg_alert_add_uid (alert, beacon->history->uids[(beacon->n - n_times + i) % BEACON_HISTORY]);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, EG_EVIDENCE_ONCE);
 }
 
 const EgDetectorInfo eg_detector_beaconing = {

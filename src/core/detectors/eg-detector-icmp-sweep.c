@@ -50,14 +50,14 @@ on_flow (gpointer      state,
 
   n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "icmp-sweep", flow->ts, &flow->orig_h, NULL, 0,
-                                  flow->proto, EG_THREAT_MEDIUM, MIN (1.0, n / 10.0));
+                                  flow->proto, EG_THREAT_MEDIUM, 1.0);
   alert->description = g_strdup_printf ("%s pinged %u hosts in a sweep (ICMP %s); %u answered",
                                         eg_addr_to_string (&flow->orig_h, src), n,
                                         flow->orig_p == 13 ? "timestamp"
                                         : flow->orig_p == 17 ? "address mask" : "echo",
                                         scan->n_answered);
   eg_alert_add_uids (alert, scan->uids);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, 0);
 }
 
 const EgDetectorInfo eg_detector_icmp_sweep = {

@@ -15,9 +15,7 @@ on_flow (gpointer      state,
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
 
   if (flow->proto != IPPROTO_TCP || flow->orig_bytes < ds->config->large_upload
-      || eg_addr_is_private (&flow->resp_h)
-      || !eg_detectors_once (ds, "large-upload", &flow->orig_h, &flow->resp_h,
-                             flow->resp_p, flow->proto, flow->ts))
+      || eg_addr_is_private (&flow->resp_h))
     return;
 
   alert = eg_detectors_alert_new (ds, "large-upload", flow->ts + flow->duration,
@@ -29,7 +27,7 @@ on_flow (gpointer      state,
                                         eg_addr_to_string (&flow->orig_h, src), size,
                                         eg_addr_to_string (&flow->resp_h, dst), port);
   eg_alert_add_uid (alert, flow->uid);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, EG_EVIDENCE_ONCE);
 }
 
 const EgDetectorInfo eg_detector_large_upload = {

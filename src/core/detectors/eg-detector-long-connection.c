@@ -28,9 +28,7 @@ on_flow (gpointer      state,
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
 
   if (flow->duration <= ds->config->long_connection || eg_addr_is_special (&flow->resp_h)
-      || stays_open_by_design (flow)
-      || !eg_detectors_once (ds, "long-connection", &flow->orig_h, &flow->resp_h,
-                             flow->resp_p, flow->proto, flow->ts))
+      || stays_open_by_design (flow))
     return;
 
   alert = eg_detectors_alert_new (ds, "long-connection", flow->ts + flow->duration,
@@ -42,7 +40,7 @@ on_flow (gpointer      state,
                                         eg_addr_to_string (&flow->resp_h, dst), port,
                                         flow->duration / 60.0, flow->duration);
   eg_alert_add_uid (alert, flow->uid);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, EG_EVIDENCE_ONCE);
 }
 
 const EgDetectorInfo eg_detector_long_connection = {

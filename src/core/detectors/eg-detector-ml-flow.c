@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ml-flow: flows the model scores over their class's alert threshold, as
  * evidence against their source, accumulated over the window as Slips
- * does: each flow adds medium weight × confidence, the confidence being
+ * does: each flow adds low weight × confidence, the confidence being
  * how far the score is above the threshold ((score − t) / (1 − t)), and an
  * alert needs config->alert_threshold of it, so one noisy flow pages
  * nobody.
@@ -9,7 +9,7 @@
  * The model alone is not trusted to page anyone: across networks it ranks
  * poorly (docs/model-quality.md), and on normal phone traffic it scores TLS
  * to Google as high as a RAT's C&C. So an ml-flow alert is `info` until a
- * rule detector raises evidence (low or above) against the same source in
+ * rule detector's alert (low or above) is shown against the same source in
  * the window, when it becomes `high`, or until the model's evidence alone
  * passes ML_ALONE_MEDIUM (about fifty flows it is sure of), `medium`. It is
  * raised again, once, when its level goes up. */
@@ -21,7 +21,7 @@
 #include "eg-key-table.h"
 
 #define ML_MAX_UIDS 20
-#define ML_ALONE_MEDIUM 25.0
+#define ML_ALONE_MEDIUM 10.0
 
 typedef struct {
   EgAddr     src;    /* first: the table's key */
@@ -139,7 +139,8 @@ on_flow (gpointer      state,
       g_array_set_size (ev->uids, 0);
     }
   ev->n++;
-  ev->sum += eg_threat_weight (EG_THREAT_MEDIUM) * confidence;
+  /* Low: what a model that ranks poorly across networks is worth alone. */
+  ev->sum += eg_threat_weight (EG_THREAT_LOW) * confidence;
   ev->confidence_sum += confidence;
   ev->max_score = MAX (ev->max_score, flow->score);
   if (ev->uids->len < ML_MAX_UIDS)

@@ -59,7 +59,7 @@ on_flow (gpointer      state,
   alert->description = g_strdup_printf ("%s probed %s on %u hosts; none answered",
                                         eg_addr_to_string (&flow->orig_h, src), port, n);
   eg_alert_add_uids (alert, scan->uids);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, 0);
 }
 
 const EgDetectorInfo eg_detector_port_scan_horizontal = {

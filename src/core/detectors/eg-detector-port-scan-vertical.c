@@ -44,14 +44,14 @@ on_flow (gpointer      state,
 
   alert = eg_detectors_alert_new (ds, "port-scan-vertical", flow->ts, &flow->orig_h,
                                   &flow->resp_h, 0, flow->proto, EG_THREAT_HIGH,
-                                  MIN (1.0, scan->pkts / 10.0));
+                                  MIN (1.0, (double) scan->pkts / scan->n_distinct));
   alert->description = g_strdup_printf ("%s probed %u %s ports on %s; none answered",
                                         eg_addr_to_string (&flow->orig_h, src),
                                         scan->n_distinct,
                                         eg_proto_to_string (flow->proto),
                                         eg_addr_to_string (&flow->resp_h, dst));
   eg_alert_add_uids (alert, scan->uids);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, 0);
 }
 
 const EgDetectorInfo eg_detector_port_scan_vertical = {

@@ -53,6 +53,9 @@ struct _EgDetectors {
   EgKeyTable  *queries;         /* (EgScanKey src and port, ts of its last multicast UDP query) */
   gpointer    *states;          /* one per detector */
   gpointer     threat_intel;    /* the threat-intel detector's state */
+  EgKeyTable  *evidence;        /* per-source profiles of the accumulator (eg-evidence.c) */
+  guint64      n_reports;
+  const char  *ml_flow;         /* interned detector name */
   guint64      n_flows;
 };
 
@@ -78,9 +81,30 @@ EgAlert     *eg_detectors_alert_new    (EgDetectors    *ds,
                                         EgThreatLevel   level,
                                         double          confidence);
 /* Fills country/asn of the remote end and appends to the call's output;
- * takes ownership. description is set by the caller before. */
+ * takes ownership. description is set by the caller before. Rule
+ * detectors report evidence instead; this shows it. */
 void         eg_detectors_emit         (EgDetectors    *ds,
                                         EgAlert        *alert);
+
+/* Evidence of the same detector, target, port and protocol in one
+ * window is one finding: a single-flow rule seen again. Without it each
+ * report stands alone (a counting detector's next rung). */
+#define EG_EVIDENCE_ONCE 1
+/* With ONCE: the port does not tell findings apart (a listed host is one
+ * finding whatever port it was reached on). */
+#define EG_EVIDENCE_ANY_PORT 2
+
+/* A finding against evidence->src, to the source's accumulated evidence
+ * (eg-evidence.c): shown, with the source's other findings, once their
+ * Σ threat weight × confidence in the window passes
+ * config->alert_threshold. Info is shown at once, weighing nothing.
+ * Takes ownership. */
+void         eg_detectors_report       (EgDetectors    *ds,
+                                        EgAlert        *evidence,
+                                        guint           flags);
+/* Threat weight × confidence: what one finding adds. */
+double       eg_evidence_weight        (const EgAlert  *evidence);
+EgKeyTable  *eg_evidence_table_new     (void);
 /* TRUE the first time (detector, src, dst, dport, proto) is seen in a
  * window of config->detection_window seconds. */
 gboolean     eg_detectors_once         (EgDetectors    *ds,
@@ -90,8 +114,9 @@ gboolean     eg_detectors_once         (EgDetectors    *ds,
                                         guint16         dport,
                                         guint8          proto,
                                         double          ts);
-/* TRUE when a rule detector raised an alert of level low or above against
- * src within the window around ts. */
+/* TRUE when a rule detector's alert of level low or above against src
+ * was shown (its evidence passed the threshold) within the window around
+ * ts. */
 gboolean     eg_detectors_corroborated (EgDetectors    *ds,
                                         const EgAddr   *src,
                                         double          ts);
@@ -139,7 +164,8 @@ typedef struct {
   double      start;
   double      last;
   EgAddr      few[EG_SCAN_FEW];  /* the first distinct values, inline */
-  GHashTable *distinct;      /* all of them once there are more: EgAddr * */
+  EgAddr     *set;           /* all of them once there are more: open addressing, */
+  guint       set_size;      /* set_size slots (a power of two), family 0xff empty */
   guint       n_distinct;    /* a port is an EgAddr of family 0 */
   GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows; NULL before one */
   guint64     pkts;

@@ -44,13 +44,13 @@ on_flow (gpointer      state,
   n = scan->n_distinct;
   alert = eg_detectors_alert_new (ds, "rejected-connections", flow->ts, &flow->orig_h,
                                   &flow->resp_h, flow->resp_p, flow->proto,
-                                  EG_THREAT_MEDIUM, 0.5);
+                                  EG_THREAT_MEDIUM, 1.0);
   port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
   alert->description = g_strdup_printf ("%s was refused %u times by %s %s and kept trying",
                                         eg_addr_to_string (&flow->orig_h, src), n,
                                         eg_addr_to_string (&flow->resp_h, dst), port);
   eg_alert_add_uids (alert, scan->uids);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, 0);
 }
 
 const EgDetectorInfo eg_detector_rejected_connections = {

@@ -47,7 +47,7 @@ on_flow (gpointer      state,
                                             "(%" G_GUINT64_FORMAT " bytes exchanged, more "
                                             "than a failed login)", src, dst, port, size);
       eg_alert_add_uid (alert, flow->uid);
-      eg_detectors_emit (ds, alert);
+      eg_detectors_report (ds, alert, 0);
     }
   else if (eg_conn_state_is_established (flow->conn_state) || flow->resp_bytes > 0)
     {
@@ -74,12 +74,12 @@ on_flow (gpointer      state,
       alert = eg_detectors_alert_new (ds, "ssh-bruteforce", flow->ts + flow->duration,
                                       &flow->orig_h, &flow->resp_h, flow->resp_p,
                                       flow->proto, EG_THREAT_HIGH,
-                                      MIN (1.0, n / (2.0 * ds->config->ssh_bruteforce_min)));
+                                      1.0);
       alert->description = g_strdup_printf ("%s made %u SSH connections to %s %s too small "
                                             "for a login that worked (password guessing)",
                                             src, n, dst, port);
       eg_alert_add_uids (alert, scan->uids);
-      eg_detectors_emit (ds, alert);
+      eg_detectors_report (ds, alert, 0);
     }
 }
 

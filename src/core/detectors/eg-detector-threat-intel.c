@@ -213,6 +213,7 @@ on_flow (gpointer      state,
   ThreatIntel *ti = state;
   const Indicator *ind;
   gboolean outbound = TRUE, by_name = FALSE;
+  double confidence = 1.0;
   EgAlert *alert;
   g_autofree char *port = NULL;
   char src[EG_ADDR_STRLEN], dst[EG_ADDR_STRLEN];
@@ -227,13 +228,16 @@ on_flow (gpointer      state,
       ind = match (ti, ds, &flow->orig_h);
       outbound = FALSE;
     }
-  if (ind == NULL
-      || !eg_detectors_once (ds, "threat-intel", &flow->orig_h, &flow->resp_h, 0,
-                             flow->proto, flow->ts))
+  if (ind == NULL)
     return;
 
+  /* A connection the listed end answered is sure; a lookup of a listed
+   * name, or an attempt nobody answered, may be a typo, a crawler or a
+   * stale list: half as sure. */
+  if (eg_feature_service_id (flow->service) == EG_SERVICE_DNS || !eg_flow_is_established (flow))
+    confidence = 0.5;
   alert = eg_detectors_alert_new (ds, "threat-intel", flow->ts, &flow->orig_h, &flow->resp_h,
-                                  flow->resp_p, flow->proto, ind->level, 1.0);
+                                  flow->resp_p, flow->proto, ind->level, confidence);
   port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
   eg_addr_to_string (&flow->orig_h, src);
   eg_addr_to_string (&flow->resp_h, dst);
@@ -250,7 +254,7 @@ on_flow (gpointer      state,
     alert->description = g_strdup_printf ("%s, listed as “%s” in %s, connected to %s %s",
                                           src, ind->description, ti->name, dst, port);
   eg_alert_add_uid (alert, flow->uid);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, EG_EVIDENCE_ONCE | EG_EVIDENCE_ANY_PORT);
 }
 
 const char *

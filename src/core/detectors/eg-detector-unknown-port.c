@@ -19,9 +19,7 @@ on_flow (gpointer      state,
       || (flow->service && flow->service[0] && g_strcmp0 (flow->service, "-") != 0)
       || eg_detectors_service_name (ds, flow->resp_p, flow->proto)
       || eg_detectors_service_name (ds, flow->orig_p, flow->proto)
-      || eg_addr_is_special (&flow->resp_h)
-      || !eg_detectors_once (ds, "unknown-port", &flow->orig_h, &flow->resp_h,
-                             flow->resp_p, flow->proto, flow->ts))
+      || eg_addr_is_special (&flow->resp_h))
     return;
 
   alert = eg_detectors_alert_new (ds, "unknown-port", flow->ts, &flow->orig_h, &flow->resp_h,
@@ -31,7 +29,7 @@ on_flow (gpointer      state,
                                         eg_addr_to_string (&flow->orig_h, src),
                                         eg_addr_to_string (&flow->resp_h, dst), flow->resp_p);
   eg_alert_add_uid (alert, flow->uid);
-  eg_detectors_emit (ds, alert);
+  eg_detectors_report (ds, alert, EG_EVIDENCE_ONCE);
 }
 
 const EgDetectorInfo eg_detector_unknown_port = {
