@@ -1155,9 +1155,11 @@ sender_thread (gpointer data)
           rd_kafka_poll (sender->rk, 0);
           commit_acked (sender, TRUE);
           g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-          rd_kafka_destroy (sender->rk);
+          g_mutex_lock (&sender->lock);   /* eg_sender_stop may yield it */
+          rd_kafka_destroy (g_steal_pointer (&sender->rk));
           g_hash_table_remove_all (sender->in_flight);
           sender->rk = create_producer (sender, &error);
+          g_mutex_unlock (&sender->lock);
           if (sender->rk == NULL)
             {
               stop_reader (sender);
@@ -1175,8 +1177,9 @@ sender_thread (gpointer data)
   rd_kafka_poll (sender->rk, 0);
   commit_acked (sender, TRUE);
   g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-  rd_kafka_destroy (sender->rk);
-  sender->rk = NULL;
+  g_mutex_lock (&sender->lock);
+  rd_kafka_destroy (g_steal_pointer (&sender->rk));
+  g_mutex_unlock (&sender->lock);
   g_hash_table_remove_all (sender->in_flight);
   stop_reader (sender);
   set_state (sender, EG_SENDER_STATE_STOPPED, NULL);
@@ -1215,6 +1218,17 @@ eg_sender_stop (EgSender *sender,
     return;
   sender->stop_timeout_ms = timeout_ms;
   g_atomic_int_set (&sender->stopping, 1);
+  /* An idle sender waits in rd_kafka_poll: wake it now, not at its timeout
+   * (an upload ended 50 ms later than it had to). */
+  g_mutex_lock (&sender->lock);
+  if (sender->rk)
+    {
+      rd_kafka_queue_t *main_queue = rd_kafka_queue_get_main (sender->rk);
+
+      rd_kafka_queue_yield (main_queue);
+      rd_kafka_queue_destroy (main_queue);
+    }
+  g_mutex_unlock (&sender->lock);
   g_thread_join (sender->thread);
   sender->thread = NULL;
 }
