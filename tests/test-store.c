@@ -170,10 +170,12 @@ test_open_upgrade (void)
   sensor = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
 
-  /* Schema 2 is schema 1 and one index: take it back to 1. */
+  /* Schema 3 is schema 1 with one index more, one less and the outbox
+   * floor: take it back to 1. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; PRAGMA user_version = 1",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; DROP TABLE outbox_floor;"
+                                 "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 0);
   sqlite3_close (db);
@@ -200,6 +202,8 @@ test_open_upgrade (void)
   g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'outbox_pending'"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_history"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM outbox"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_changes"), ==, 0);
@@ -639,6 +643,35 @@ test_outbox (void)
                                         "op", NULL, NULL));
   g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
   g_assert_cmpuint (counts.pending, ==, 2);
+
+  /* Both acknowledged, nothing waits; relabeling the oldest row queues it
+   * again below every row acknowledged since, and reads and counts find it. */
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      ids[i] = g_array_index (rows, EgOutboxRow, i).flow_id;
+      gens[i] = g_array_index (rows, EgOutboxRow, i).generation;
+    }
+  eg_store_mark_sent (store, ids, gens, 2, NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.sent, ==, 2);
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 0);
+  uids[0] = "Ctest000000";
+  g_assert_true (eg_store_relabel_uids (store, uids, "Malicious", NULL, EG_LABEL_SOURCE_OPERATOR,
+                                        "op", NULL, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 1);
+  g_assert_cmpuint (counts.sent, ==, 1);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 0).flow.uid, ==, "Ctest000000");
+  g_assert_cmpint (g_array_index (rows, EgOutboxRow, 0).flow_id, ==, ids[0]);
 
   eg_store_unref (store);
   eg_test_rmdir (dir);

@@ -193,6 +193,7 @@ eg_store_update_outbox (EgStore     *store,
           return FALSE;
         }
       sqlite3_reset (store->upsert_outbox);
+      return eg_store_lower_outbox_floor (store, db, flow_id, error);
     }
   else
     {
@@ -364,7 +365,7 @@ queue_new_rows (EgStore  *store,
                 GError  **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int rc, n_queued;
 
   if (first == 0)
     return TRUE;
@@ -378,13 +379,14 @@ queue_new_rows (EgStore  *store,
   sqlite3_bind_double (stmt, 3, g_get_real_time () / 1e6);
   sqlite3_bind_int (stmt, 4, EG_FLOW_PORT_OF_INTEREST);
   rc = sqlite3_step (stmt);
+  n_queued = sqlite3_changes (db);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       eg_store_set_sqlite_error (error, store, db, "queuing flows for upload");
       return FALSE;
     }
-  return TRUE;
+  return n_queued == 0 || eg_store_lower_outbox_floor (store, db, first, error);
 }
 
 static gboolean

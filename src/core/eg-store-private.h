@@ -39,6 +39,7 @@ struct _EgStore {
   sqlite3_stmt    *insert_flow;
   sqlite3_stmt    *upsert_flow;
   sqlite3_stmt    *upsert_outbox;
+  sqlite3_stmt    *lower_floor;
   sqlite3_stmt    *insert_alert;
   sqlite3_stmt    *insert_evidence;
   sqlite3_stmt    *insert_history;
@@ -120,6 +121,13 @@ void      eg_store_bind_flow        (sqlite3_stmt *stmt,
 void      eg_store_read_flow        (sqlite3_stmt *stmt,
                                      int           first,
                                      EgFlow       *flow);
+/* No outbox row below the floor is pending: every write that makes a row
+ * pending (state 0) must lower the floor to it, in the same transaction.
+ * Marking rows sent raises it (eg-store-outbox.c). */
+gboolean  eg_store_lower_outbox_floor (EgStore    *store,
+                                       sqlite3    *db,
+                                       gint64      flow_id,
+                                       GError    **error);
 /* Queues (or re-queues) a flow for upload when it is labeled and of
  * interest; removes a pending row when it lost its label. */
 gboolean  eg_store_update_outbox    (EgStore      *store,
