@@ -11,7 +11,6 @@
 #define READ_BATCH        5000     /* outbox rows per read */
 #define READ_AHEAD        2        /* batches the reader thread keeps ready */
 #define BATCH_WAIT        (10 * G_TIME_SPAN_MILLISECOND)
-#define MAX_IN_FLIGHT     100000   /* produced, not yet marked sent */
 /* Delivery reports are served this often while producing. */
 #define POLL_EVERY        1000
 #define PROGRESS_INTERVAL (200 * G_TIME_SPAN_MILLISECOND)
@@ -1018,7 +1017,7 @@ produce_pending (EgSender *sender)
   guint produced = 0;
   Batch *batch;
 
-  if (g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT
+  if (g_hash_table_size (sender->in_flight) >= sender->config->max_in_flight
       || g_get_monotonic_time () < sender->backoff_until)
     return 0;
   if (sender->current == NULL)
@@ -1037,7 +1036,7 @@ produce_pending (EgSender *sender)
       rd_kafka_resp_err_t err;
 
       if (g_atomic_int_get (&sender->stopping)
-          || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
+          || g_hash_table_size (sender->in_flight) >= sender->config->max_in_flight)
         break;
       if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (m->flow_id)))
         continue;
@@ -1264,6 +1263,8 @@ eg_sender_new (EgStore         *store,
   sender = g_object_new (EG_TYPE_SENDER, NULL);
   sender->store = eg_store_ref (store);
   sender->config = eg_config_copy (config);
+  /* A configuration made by hand may leave it 0: never stall. */
+  sender->config->max_in_flight = MAX (sender->config->max_in_flight, 1);
   return sender;
 }
 
