@@ -11,8 +11,11 @@
 /* "EGDB": tells our files from other SQLite databases. */
 #define EG_STORE_APPLICATION_ID 0x45474442
 
-/* The batch a transaction takes before it commits (flows). */
-#define WRITER_BATCH_WEIGHT 20000
+/* The batch a transaction takes before it commits (flows). Random uids
+ * touch most pages of the uid index in any batch, and each commit writes
+ * them to the WAL again: under a burst, fewer and larger commits. The
+ * writer takes only what is queued, so a steady trickle commits at once. */
+#define WRITER_BATCH_WEIGHT 100000
 /* The queue's bound: add_flows waits beyond it. */
 #define QUEUE_MAX_WEIGHT    200000
 
