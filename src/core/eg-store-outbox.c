@@ -46,6 +46,7 @@ eg_store_foreach_pending (EgStore            *store,
 {
   sqlite3 *db = eg_store_lock_reader (store);
   sqlite3_stmt *stmt = NULL;
+  EgStoreReadCache cache = { { { NULL } } };
   guint n = 0;
   int rc;
 
@@ -69,7 +70,7 @@ eg_store_foreach_pending (EgStore            *store,
 
       row.flow_id = sqlite3_column_int64 (stmt, 0);
       row.generation = sqlite3_column_int64 (stmt, 1);
-      eg_store_read_flow (stmt, 2, &row.flow);
+      eg_store_read_flow_cached (stmt, 2, &row.flow, &cache);
       n++;
       if (!func (&row, user_data))
         {

@@ -121,6 +121,20 @@ void      eg_store_bind_flow        (sqlite3_stmt *stmt,
 void      eg_store_read_flow        (sqlite3_stmt *stmt,
                                      int           first,
                                      EgFlow       *flow);
+/* The interned strings of the rows read last, for a loop over many rows. */
+typedef struct {
+  const char *strings[4];
+  guint       next;
+} EgStoreInternCache;
+typedef struct {
+  EgStoreInternCache service;
+  EgStoreInternCache label;
+  EgStoreInternCache detailed_label;
+} EgStoreReadCache;
+void      eg_store_read_flow_cached (sqlite3_stmt     *stmt,
+                                     int               first,
+                                     EgFlow           *flow,
+                                     EgStoreReadCache *cache);
 /* No outbox row below the floor is pending: every write that makes a row
  * pending (state 0) must lower the floor to it, in the same transaction.
  * Marking rows sent raises it (eg-store-outbox.c). */
