@@ -677,6 +677,52 @@ test_outbox (void)
   eg_test_rmdir (dir);
 }
 
+/* Acknowledgements arrive out of order and with holes: a mark covers only
+ * the rows acknowledged, also where consecutive ids are marked at once. */
+static void
+test_outbox_mark_runs (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
+  EgOutboxCounts counts;
+  gint64 ids[8];
+  guint32 gens[8];
+  guint n = 0;
+  EgFlow flow;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_MODEL, EG_FLOW_PORT_OF_INTEREST);
+      eg_store_add_flows (store, &flow, 1);
+    }
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 10);
+  /* Rows 9 7 8 6 0 1 4 2, in that order: 3 and 5 are not acknowledged. */
+  for (guint k = 0; k < 8; k++)
+    {
+      static const guint order[] = { 9, 7, 8, 6, 0, 1, 4, 2 };
+      EgOutboxRow *row = &g_array_index (rows, EgOutboxRow, order[k]);
+
+      ids[n] = row->flow_id;
+      gens[n++] = row->generation;
+    }
+  eg_store_mark_sent (store, ids, gens, n, NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 2);
+  g_assert_cmpuint (counts.sent, ==, 8);
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 0).flow.uid, ==, "Ctest000003");
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 1).flow.uid, ==, "Ctest000005");
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
 /* 1000 flows, one per second: 0-99 labeled and pending in the outbox,
  * 100-199 ground truth never queued (not of interest), 200-249 a model's
  * suggestion never queued, 250-299 labeled and acknowledged, the rest
@@ -1084,6 +1130,7 @@ main (int    argc,
   g_test_add_func ("/store/labels/rules", test_labels_rules);
   g_test_add_func ("/store/labels/history-on-arrival", test_labels_history_on_arrival);
   g_test_add_func ("/store/outbox/states", test_outbox);
+  g_test_add_func ("/store/outbox/mark-runs", test_outbox_mark_runs);
   g_test_add_func ("/store/retention/keeps-unsent", test_retention);
   g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);

@@ -16,6 +16,11 @@
 #define PROGRESS_INTERVAL (200 * G_TIME_SPAN_MILLISECOND)
 #define IDLE_POLL_MS      50       /* idle: how soon new rows and a stop are seen */
 #define ACK_POLL_MS       50
+/* Acknowledgements go to the store in batches of this many, or when the
+ * first has waited this long: acks of all partitions for a stretch of the
+ * outbox meet, and the store marks a run of consecutive rows at once. */
+#define ACK_BATCH         8192
+#define ACK_HOLD_MS       5
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 /* Rows behind the read cursor (re-queued, or failed and retried) are found
@@ -55,6 +60,7 @@ struct _EgSender {
                                    * before that removal may still come */
   GQueue        removals;         /* GArray of ids, oldest first ... */
   GQueue        removal_seqs;     /* ... and their removal_seq */
+  gint64        first_ack;        /* monotonic µs: when acked_ids began */
   gint64        last_rescan;      /* monotonic µs */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
@@ -565,6 +571,8 @@ on_delivery_cb (rd_kafka_t               *rk,
 
       /* Stays in flight until the store has committed "sent", so that the
        * next read of the outbox does not send it twice. */
+      if (sender->acked_ids->len == 0)
+        sender->first_ack = g_get_monotonic_time ();
       g_array_append_val (sender->acked_ids, flow_id);
       g_array_append_val (sender->acked_generations, gen);
       sender->n_acked++;
@@ -721,7 +729,9 @@ commit_acked (EgSender *sender,
   EgOutboxCounts counts;
   gint64 now;
 
-  if (sender->acked_ids->len > 0)
+  if (sender->acked_ids->len > 0
+      && (wait || sender->acked_ids->len >= ACK_BATCH
+          || g_get_monotonic_time () - sender->first_ack >= ACK_HOLD_MS * G_TIME_SPAN_MILLISECOND))
     {
       GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), sender->acked_ids->len);
 
@@ -1124,8 +1134,9 @@ sender_thread (gpointer data)
 
       if (produced || unacked)
         {
-          /* Blocks only until the next delivery report. */
-          rd_kafka_poll (sender->rk, produced ? 0 : ACK_POLL_MS);
+          /* Blocks only until the next delivery report, or until held
+           * acknowledgements are due. */
+          rd_kafka_poll (sender->rk, produced ? 0 : sender->acked_ids->len ? ACK_HOLD_MS : ACK_POLL_MS);
           commit_acked (sender, FALSE);
         }
       else

@@ -2,6 +2,7 @@
 /* eg-store-outbox.c: the upload outbox and retention, which must respect it. */
 #include "eg-store-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "eg-error.h"
@@ -150,6 +151,20 @@ sent_job_free (gpointer data)
   g_free (job);
 }
 
+typedef struct {
+  gint64  id;
+  guint32 generation;
+} SentRow;
+
+static int
+compare_sent_rows (gconstpointer a,
+                   gconstpointer b)
+{
+  const SentRow *x = a, *y = b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static gboolean
 mark_sent_func (EgStore  *store,
                 sqlite3  *db,
@@ -159,17 +174,29 @@ mark_sent_func (EgStore  *store,
   SentJob *job = data;
   sqlite3_stmt *stmt = NULL;
   double now = g_get_real_time () / 1e6;
+  g_autofree SentRow *rows = g_new (SentRow, MAX (job->n, 1));
   int n_marked = 0;
 
-  /* A row that changed while in flight keeps waiting: its new content
-   * goes out again under the same key. */
-  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ? "
-                      "WHERE flow_id = ? AND generation = ?", -1, &stmt, NULL);
   for (guint i = 0; i < job->n; i++)
+    rows[i] = (SentRow) { job->ids[i], job->generations[i] };
+  qsort (rows, job->n, sizeof *rows, compare_sent_rows);
+
+  /* In id order, a run of consecutive ids of one generation is one
+   * statement: every id in its range is a row acknowledged here, so
+   * nothing else can match, and a row changes once instead of a statement
+   * per row. A row that changed while in flight (another generation) keeps
+   * waiting: its new content goes out again under the same key. */
+  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ?1 "
+                      "WHERE flow_id BETWEEN ?2 AND ?3 AND generation = ?4", -1, &stmt, NULL);
+  for (guint i = 0, end; i < job->n; i = end + 1)
     {
+      for (end = i; end + 1 < job->n && rows[end + 1].id == rows[end].id + 1
+                    && rows[end + 1].generation == rows[i].generation; end++)
+        ;
       sqlite3_bind_double (stmt, 1, now);
-      sqlite3_bind_int64 (stmt, 2, job->ids[i]);
-      sqlite3_bind_int64 (stmt, 3, job->generations[i]);
+      sqlite3_bind_int64 (stmt, 2, rows[i].id);
+      sqlite3_bind_int64 (stmt, 3, rows[end].id);
+      sqlite3_bind_int64 (stmt, 4, rows[i].generation);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           eg_store_set_sqlite_error (error, store, db, "marking rows sent");
