@@ -35,6 +35,14 @@ struct _EgStore {
   gboolean         closing;
   GError          *async_error;      /* first failed background job */
 
+  /* Checkpoints: a thread and a connection of their own. */
+  sqlite3         *checkpoint_db;
+  GThread         *checkpointer;
+  GMutex           checkpoint_lock;
+  GCond            checkpoint_cond;
+  gboolean         checkpoint_due;
+  gboolean         checkpoint_stop;
+
   /* Writer-thread state */
   sqlite3_stmt    *insert_flow;
   sqlite3_stmt    *upsert_flow;
