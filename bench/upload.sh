@@ -13,7 +13,9 @@
 #    acknowledgement (idempotent, acks=all, lz4), every row marked sent.
 # 3. kcat -P sends the same KEY<TAB>JSON lines, with the same schema header,
 #    to another topic of the same broker with the same producer settings.
-# Rounds alternate which of the two goes first; the medians are printed last.
+# Rounds alternate which of the two goes first; the medians are printed last,
+# with each program's CPU time (all threads, from GNU time), which the
+# machine's load sways less than the wall clock.
 # The broker is edgeguard-devbroker (librdkafka's mock cluster, 3 brokers).
 #
 # COMPARE_BUILD=DIR also runs another build's store-insert and upload (an
@@ -58,29 +60,41 @@ echo "broker: $addr; $flows flows, $rounds rounds; $(nproc) cores, load $(cut -d
 
 now() { date +%s.%N; }
 rate() { echo "$1 $2 $3" | awk '{ printf "%.0f", $1 / ($3 - $2) }'; }
+# The command's CPU time (user + system, all threads) into $cpu, when GNU
+# time is there: less swayed by the machine's load than the wall clock.
+timed() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%U %S' -o "$out/cpu" "$@"
+    cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$out/cpu")
+  else
+    "$@"; cpu=
+  fi
+}
 
 # upload ROUND [CLI DB TAG]
 upload() {
   c=${2:-$cli} d=${3:-$db} tag=${4:-upload}
   t0=$(now)
-  "$c" upload --db "$d" --bootstrap-servers "$addr" --topic "bench.$tag.$1" --quiet
+  timed "$c" upload --db "$d" --bootstrap-servers "$addr" --topic "bench.$tag.$1" --quiet
   t1=$(now)
   r=$(rate "$flows" "$t0" "$t1")
   "$c" status --db "$d" | grep -q "^Outbox: *0 pending, $flows sent$" \
     || { echo "upload left rows pending"; exit 1; }
-  echo "  edgeguard-cli upload: $r rows/s (database -> acknowledged -> marked sent)${2:+ [$compare]}"
+  echo "  edgeguard-cli upload: $r rows/s${cpu:+, $cpu s CPU} (database -> acknowledged -> marked sent)${2:+ [$compare]}"
   echo "$tag $r" >> "$results"
+  [ -z "$cpu" ] || echo "$tag-cpu $cpu" >> "$results"
 }
 
 kcat_send() {
   t0=$(now)
-  kcat -P -b "$addr" -t "bench.kcat.$1" -K '	' -H edgeguard-schema=1 \
+  timed kcat -P -b "$addr" -t "bench.kcat.$1" -K '	' -H edgeguard-schema=1 \
     -X enable.idempotence=true -X acks=all -X compression.type=lz4 -X linger.ms=20 \
     -X batch.num.messages=10000 -l "$msgs"
   t1=$(now)
   r=$(rate "$flows" "$t0" "$t1")
-  echo "  kcat -P:              $r msgs/s (file -> acknowledged)"
+  echo "  kcat -P:              $r msgs/s${cpu:+, $cpu s CPU} (file -> acknowledged)"
   echo "kcat $r" >> "$results"
+  [ -z "$cpu" ] || echo "kcat-cpu $cpu" >> "$results"
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -115,12 +129,17 @@ inserts "" "$out/insert.log"
 median() {
   grep "^$1 " "$results" | cut -d' ' -f2 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+# ", N s CPU" when measured
+cpu_median() {
+  grep -q "^$1-cpu " "$results" && echo ", $(median "$1-cpu") s CPU"
+}
 echo "medians of $rounds rounds ($(date -u +%Y-%m-%d), $(nproc) cores):"
-echo "  edgeguard-cli upload     $(median upload) rows/s"
-echo "  kcat -P (same messages)  $(median kcat) msgs/s"
+echo "  edgeguard-cli upload     $(median upload) rows/s$(cpu_median upload)"
+echo "  kcat -P (same messages)  $(median kcat) msgs/s$(cpu_median kcat)"
 echo "  store insert, flows      $(median insert-flows) rows/s"
 echo "  store insert, + outbox   $(median insert-outbox) rows/s"
 if [ -n "$compare" ]; then
-  echo "  $compare: upload $(median compare) rows/s, insert $(median compare-insert-outbox) rows/s" \
+  echo "  $compare: upload $(median compare) rows/s$(cpu_median compare)," \
+       "insert $(median compare-insert-outbox) rows/s" \
        "(+ outbox), $(median compare-insert-flows) rows/s (flows only)"
 fi
