@@ -24,8 +24,9 @@
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 /* Rows behind the read cursor (re-queued, or failed and retried) are found
- * by starting over: when nothing is in flight, or this often. */
-#define RESCAN_INTERVAL   (2 * G_TIME_SPAN_SECOND)
+ * by starting over, which reads the rows in flight again: when nothing is
+ * in flight, soon after a delivery failed, or this often. */
+#define RESCAN_INTERVAL   (10 * G_TIME_SPAN_SECOND)
 #define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
 /* Idle, the counts change only when rows are queued (found by the next
  * read anyway): counting the whole outbox every poll would be waste. */
@@ -62,6 +63,7 @@ struct _EgSender {
   GQueue        removal_seqs;     /* ... and their removal_seq */
   gint64        first_ack;        /* monotonic µs: when acked_ids began */
   gint64        last_rescan;      /* monotonic µs */
+  gboolean      rescan_due;       /* a delivery failed: its row is behind */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
   guint         backoff_ms;
@@ -582,6 +584,7 @@ on_delivery_cb (rd_kafka_t               *rk,
       g_autofree char *message = g_strdup_printf ("delivery failed: %s",
                                                   rd_kafka_err2str (msg->err));
       g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (flow_id));
+      sender->rescan_due = TRUE;
       g_mutex_lock (&sender->lock);
       sender->progress.failed++;
       sender->progress.in_flight = g_hash_table_size (sender->in_flight);
@@ -966,14 +969,17 @@ next_batch (EgSender *sender)
        * retried) are found by starting over: when nothing is in flight, or
        * every RESCAN_INTERVAL; otherwise it reads on for new rows. */
       gint64 now = g_get_monotonic_time ();
-      gboolean rescan = g_hash_table_size (sender->in_flight) == 0
+      gboolean rescan = g_hash_table_size (sender->in_flight) == 0 || sender->rescan_due
                         || now - sender->last_rescan > RESCAN_INTERVAL;
 
       sender->restart = TRUE;
       sender->restart_after = rescan ? 0 : sender->reader_cursor;
       sender->epoch++;
       if (rescan)
-        sender->last_rescan = now;
+        {
+          sender->last_rescan = now;
+          sender->rescan_due = FALSE;
+        }
       g_cond_broadcast (&sender->pipe_cond);
     }
   while (batch == NULL && !g_atomic_int_get (&sender->stopping))
@@ -1211,6 +1217,9 @@ eg_sender_start (EgSender  *sender,
   sender->key_prefix_len = MIN (sender->key_prefix_len, sizeof sender->key_prefix - 1);
   sender->epoch = 0;
   sender->reader_cursor = 0;
+  /* The reader starts at the floor anyway: the first rescan is due later. */
+  sender->last_rescan = g_get_monotonic_time ();
+  sender->rescan_due = FALSE;
   sender->reader_parked = FALSE;
   sender->restart = FALSE;
   sender->reader_stop = FALSE;
