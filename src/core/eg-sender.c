@@ -71,7 +71,8 @@ struct _EgSender {
   gint          stopping;         /* atomic */
   guint         stop_timeout_ms;
 
-  /* Sender thread only */
+  /* Sender thread only; the pointer also under rk_lock, for eg_sender_stop */
+  GMutex        rk_lock;
   rd_kafka_t   *rk;
   rd_kafka_topic_t *rkt;          /* the topic, looked up once */
   GHashTable   *in_flight;        /* flow_id -> generation, until marked sent */
@@ -1181,10 +1182,24 @@ stop_reader (EgSender *sender)
     g_queue_push_tail (&sender->spare, g_queue_pop_head (&sender->ready));
 }
 
+/* The producer, out of eg_sender_stop's reach, to destroy. Not under the
+ * progress lock: delivery reports served while it goes take that one. */
+static rd_kafka_t *
+take_producer (EgSender *sender)
+{
+  rd_kafka_t *rk;
+
+  g_mutex_lock (&sender->rk_lock);
+  rk = g_steal_pointer (&sender->rk);
+  g_mutex_unlock (&sender->rk_lock);
+  return rk;
+}
+
 static gpointer
 sender_thread (gpointer data)
 {
   EgSender *sender = data;
+  rd_kafka_t *rk;
 
   while (!g_atomic_int_get (&sender->stopping))
     {
@@ -1226,12 +1241,13 @@ sender_thread (gpointer data)
           rd_kafka_poll (sender->rk, 0);
           commit_acked (sender, TRUE);
           g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-          g_mutex_lock (&sender->lock);   /* eg_sender_stop may yield it */
-          rd_kafka_destroy (g_steal_pointer (&sender->rk));
+          rd_kafka_destroy (take_producer (sender));
           reclaim_batches (sender);
           g_hash_table_remove_all (sender->in_flight);
-          sender->rk = create_producer (sender, &error);
-          g_mutex_unlock (&sender->lock);
+          rk = create_producer (sender, &error);
+          g_mutex_lock (&sender->rk_lock);
+          sender->rk = rk;
+          g_mutex_unlock (&sender->rk_lock);
           if (sender->rk == NULL)
             {
               stop_reader (sender);
@@ -1249,9 +1265,7 @@ sender_thread (gpointer data)
   rd_kafka_poll (sender->rk, 0);
   commit_acked (sender, TRUE);
   g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-  g_mutex_lock (&sender->lock);
-  rd_kafka_destroy (g_steal_pointer (&sender->rk));
-  g_mutex_unlock (&sender->lock);
+  rd_kafka_destroy (take_producer (sender));
   reclaim_batches (sender);
   g_hash_table_remove_all (sender->in_flight);
   stop_reader (sender);
@@ -1296,7 +1310,7 @@ eg_sender_stop (EgSender *sender,
   g_atomic_int_set (&sender->stopping, 1);
   /* An idle sender waits in rd_kafka_poll: wake it now, not at its timeout
    * (an upload ended 50 ms later than it had to). */
-  g_mutex_lock (&sender->lock);
+  g_mutex_lock (&sender->rk_lock);
   if (sender->rk)
     {
       rd_kafka_queue_t *main_queue = rd_kafka_queue_get_main (sender->rk);
@@ -1304,7 +1318,7 @@ eg_sender_stop (EgSender *sender,
       rd_kafka_queue_yield (main_queue);
       rd_kafka_queue_destroy (main_queue);
     }
-  g_mutex_unlock (&sender->lock);
+  g_mutex_unlock (&sender->rk_lock);
   g_thread_join (sender->thread);
   sender->thread = NULL;
 }
@@ -1366,6 +1380,7 @@ eg_sender_finalize (GObject *object)
   g_clear_pointer (&sender->batches, g_ptr_array_unref);
   g_mutex_clear (&sender->pipe_lock);
   g_cond_clear (&sender->pipe_cond);
+  g_mutex_clear (&sender->rk_lock);
   eg_sender_progress_clear (&sender->progress);
   g_mutex_clear (&sender->lock);
   G_OBJECT_CLASS (eg_sender_parent_class)->finalize (object);
@@ -1412,6 +1427,7 @@ eg_sender_init (EgSender *sender)
   sender->batches = g_ptr_array_new_with_free_func (batch_free);
   g_mutex_init (&sender->pipe_lock);
   g_cond_init (&sender->pipe_cond);
+  g_mutex_init (&sender->rk_lock);
   sender->acked_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sender->acked_generations = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
