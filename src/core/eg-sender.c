@@ -27,7 +27,10 @@
  * by starting over, which reads the rows in flight again: when nothing is
  * in flight, soon after a delivery failed, or this often. */
 #define RESCAN_INTERVAL   (10 * G_TIME_SPAN_SECOND)
-#define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
+/* While rows are in flight, counting the outbox walks every pending row
+ * from the floor: once a second is enough for a progress display (when
+ * nothing is in flight it counts at once, to see the end). */
+#define COUNT_INTERVAL    (G_TIME_SPAN_SECOND)
 /* Idle, the counts change only when rows are queued (found by the next
  * read anyway): counting the whole outbox every poll would be waste. */
 #define IDLE_COUNT_INTERVAL (5 * G_TIME_SPAN_SECOND)
