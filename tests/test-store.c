@@ -170,10 +170,12 @@ test_open_upgrade (void)
   sensor = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
 
-  /* Schema 2 is schema 1 and one index: take it back to 1. */
+  /* Schema 3 is schema 1 with one index more, one less and the outbox
+   * floor: take it back to 1. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; PRAGMA user_version = 1",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; DROP TABLE outbox_floor;"
+                                 "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 0);
   sqlite3_close (db);
@@ -200,6 +202,8 @@ test_open_upgrade (void)
   g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
+                            "'outbox_pending'"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_history"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM outbox"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_changes"), ==, 0);
@@ -640,6 +644,81 @@ test_outbox (void)
   g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
   g_assert_cmpuint (counts.pending, ==, 2);
 
+  /* Both acknowledged, nothing waits; relabeling the oldest row queues it
+   * again below every row acknowledged since, and reads and counts find it. */
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      ids[i] = g_array_index (rows, EgOutboxRow, i).flow_id;
+      gens[i] = g_array_index (rows, EgOutboxRow, i).generation;
+    }
+  eg_store_mark_sent (store, ids, gens, 2, NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.sent, ==, 2);
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 0);
+  uids[0] = "Ctest000000";
+  g_assert_true (eg_store_relabel_uids (store, uids, "Malicious", NULL, EG_LABEL_SOURCE_OPERATOR,
+                                        "op", NULL, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 1);
+  g_assert_cmpuint (counts.sent, ==, 1);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 0).flow.uid, ==, "Ctest000000");
+  g_assert_cmpint (g_array_index (rows, EgOutboxRow, 0).flow_id, ==, ids[0]);
+
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
+/* Acknowledgements arrive out of order and with holes: a mark covers only
+ * the rows acknowledged, also where consecutive ids are marked at once. */
+static void
+test_outbox_mark_runs (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
+  EgOutboxCounts counts;
+  gint64 ids[8];
+  guint32 gens[8];
+  guint n = 0;
+  EgFlow flow;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      make_flow (&flow, i, "Malicious", EG_LABEL_SOURCE_MODEL, EG_FLOW_PORT_OF_INTEREST);
+      eg_store_add_flows (store, &flow, 1);
+    }
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 10);
+  /* Rows 9 7 8 6 0 1 4 2, in that order: 3 and 5 are not acknowledged. */
+  for (guint k = 0; k < 8; k++)
+    {
+      static const guint order[] = { 9, 7, 8, 6, 0, 1, 4, 2 };
+      EgOutboxRow *row = &g_array_index (rows, EgOutboxRow, order[k]);
+
+      ids[n] = row->flow_id;
+      gens[n++] = row->generation;
+    }
+  eg_store_mark_sent (store, ids, gens, n, NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 2);
+  g_assert_cmpuint (counts.sent, ==, 8);
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 0).flow.uid, ==, "Ctest000003");
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 1).flow.uid, ==, "Ctest000005");
+
   eg_store_unref (store);
   eg_test_rmdir (dir);
 }
@@ -1051,6 +1130,7 @@ main (int    argc,
   g_test_add_func ("/store/labels/rules", test_labels_rules);
   g_test_add_func ("/store/labels/history-on-arrival", test_labels_history_on_arrival);
   g_test_add_func ("/store/outbox/states", test_outbox);
+  g_test_add_func ("/store/outbox/mark-runs", test_outbox_mark_runs);
   g_test_add_func ("/store/retention/keeps-unsent", test_retention);
   g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);

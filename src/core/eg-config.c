@@ -32,6 +32,7 @@ eg_config_new (void)
   config->models_topic = g_strdup ("edgeguard.models");
   config->client_id = g_strdup ("edgeguard");
   config->security_protocol = g_strdup ("plaintext");
+  config->max_in_flight = 20000;
   return config;
 }
 
@@ -219,5 +220,12 @@ eg_config_load_key_file (EgConfig   *config,
   load_string (kf, "kafka", "sasl-username", &config->sasl_username);
   load_string (kf, "kafka", "sasl-password", &config->sasl_password);
   load_string (kf, "kafka", "ssl-ca-location", &config->ssl_ca_location);
+  load_uint (kf, "kafka", "max-in-flight", &config->max_in_flight);
+  if (config->max_in_flight == 0)
+    {
+      g_set_error (error, EG_ERROR, EG_ERROR_FORMAT,
+                   "%s: [kafka] max-in-flight must be at least 1", path);
+      return FALSE;
+    }
   return TRUE;
 }

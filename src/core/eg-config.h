@@ -56,6 +56,9 @@ typedef struct {
   char     *sasl_username;
   char     *sasl_password;      /* never logged */
   char     *ssl_ca_location;
+  /* Rows produced and not yet marked sent: what a crash may send twice,
+   * and what a round trip may carry (20000) */
+  guint     max_in_flight;
 } EgConfig;
 
 EgConfig *eg_config_new            (void);

@@ -11,21 +11,58 @@
 #define READ_BATCH        5000     /* outbox rows per read */
 #define READ_AHEAD        2        /* batches the reader thread keeps ready */
 #define BATCH_WAIT        (10 * G_TIME_SPAN_MILLISECOND)
-#define MAX_IN_FLIGHT     100000   /* produced, not yet marked sent */
 /* Delivery reports are served this often while producing. */
 #define POLL_EVERY        1000
 #define PROGRESS_INTERVAL (200 * G_TIME_SPAN_MILLISECOND)
 #define IDLE_POLL_MS      50       /* idle: how soon new rows and a stop are seen */
 #define ACK_POLL_MS       50
+/* Acknowledgements go to the store in batches of this many, or when the
+ * first has waited this long: acks of all partitions for a stretch of the
+ * outbox meet, and the store marks a run of consecutive rows at once. */
+#define ACK_BATCH         8192
+#define ACK_HOLD_MS       5
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 /* Rows behind the read cursor (re-queued, or failed and retried) are found
- * by starting over: when nothing is in flight, or this often. */
-#define RESCAN_INTERVAL   (2 * G_TIME_SPAN_SECOND)
-#define COUNT_INTERVAL    (250 * G_TIME_SPAN_MILLISECOND)
+ * by starting over, which reads the rows in flight again: when nothing is
+ * in flight, soon after a delivery failed, or this often. */
+#define RESCAN_INTERVAL   (10 * G_TIME_SPAN_SECOND)
+/* While rows are in flight, counting the outbox walks every pending row
+ * from the floor: once a second is enough for a progress display (when
+ * nothing is in flight it counts at once, to see the end). */
+#define COUNT_INTERVAL    (G_TIME_SPAN_SECOND)
 /* Idle, the counts change only when rows are queued (found by the next
  * read anyway): counting the whole outbox every poll would be waste. */
 #define IDLE_COUNT_INTERVAL (5 * G_TIME_SPAN_SECOND)
+
+/* The pipeline between the reader thread and the sender thread: a batch of
+ * messages read from the outbox. librdkafka sends the values from the
+ * batch's buffer without a copy (the copy, from a buffer the reader thread
+ * had just written, was 8% of the upload's CPU samples): a batch is reused
+ * only when every message in it has had its delivery report. */
+typedef struct _Batch Batch;
+
+typedef struct {
+  gint64  flow_id;
+  guint32 generation;
+  guint32 key_len;
+  guint32 value_len;
+  gsize   key_offset;
+  gsize   value_offset;
+  Batch  *batch;        /* the message is the delivery report's opaque */
+} Message;
+
+struct _Batch {
+  guint    epoch;
+  gint     read_seq;    /* removal_seq when the read began */
+  guint    n_rows;      /* rows read; fewer than READ_BATCH: the outbox's end */
+  GArray  *messages;    /* Message, never more than READ_BATCH: they stay put */
+  GString *data;        /* their keys and values */
+  guint    next;        /* the first one not produced yet */
+  /* Sender thread */
+  guint    refs;        /* messages with librdkafka, not yet reported */
+  gboolean produced;    /* every message went to librdkafka or was skipped */
+};
 
 struct _EgSender {
   GObject       parent_instance;
@@ -37,7 +74,8 @@ struct _EgSender {
   gint          stopping;         /* atomic */
   guint         stop_timeout_ms;
 
-  /* Sender thread only */
+  /* Sender thread only; the pointer also under rk_lock, for eg_sender_stop */
+  GMutex        rk_lock;
   rd_kafka_t   *rk;
   rd_kafka_topic_t *rkt;          /* the topic, looked up once */
   GHashTable   *in_flight;        /* flow_id -> generation, until marked sent */
@@ -50,13 +88,15 @@ struct _EgSender {
   guint64       n_acked;          /* not yet counted in progress */
   char          key_prefix[128];  /* "SENSOR-ID/" */
   gsize         key_prefix_len;
-  struct _Batch *current;         /* being produced */
+  Batch        *current;         /* being produced */
   gint          removal_seq;      /* atomic: bumped by each removal from in_flight */
   GHashTable   *removed;          /* flow_id -> removal_seq, while a batch read
                                    * before that removal may still come */
   GQueue        removals;         /* GArray of ids, oldest first ... */
   GQueue        removal_seqs;     /* ... and their removal_seq */
+  gint64        first_ack;        /* monotonic µs: when acked_ids began */
   gint64        last_rescan;      /* monotonic µs */
+  gboolean      rescan_due;       /* a delivery failed: its row is behind */
   gint64        last_count;
   gint64        backoff_until;    /* monotonic µs */
   guint         backoff_ms;
@@ -69,6 +109,7 @@ struct _EgSender {
   GCond         pipe_cond;
   GQueue        ready;            /* Batch *, in outbox order */
   GQueue        spare;            /* Batch *, to reuse */
+  GPtrArray    *batches;          /* every Batch, to free */
   guint         epoch;            /* bumped by each request: older reads are void */
   gint64        reader_cursor;    /* the last flow_id read */
   gboolean      reader_parked;    /* at the outbox's end: waits for a request */
@@ -546,6 +587,45 @@ eg_sender_progress_clear (EgSenderProgress *progress)
   g_clear_pointer (&progress->last_error, g_free);
 }
 
+static void
+recycle_batch (EgSender *sender,
+               Batch    *batch)
+{
+  g_mutex_lock (&sender->pipe_lock);
+  g_queue_push_tail (&sender->spare, batch);
+  g_mutex_unlock (&sender->pipe_lock);
+}
+
+/* Sender thread: librdkafka is done with one message of the batch. */
+static void
+release_batch (EgSender *sender,
+               Batch    *batch)
+{
+  g_assert (batch->refs > 0);
+  if (--batch->refs == 0 && batch->produced)
+    recycle_batch (sender, batch);
+}
+
+/* After rd_kafka_destroy: librdkafka holds no message, whatever reports
+ * were not served. */
+static void
+reclaim_batches (EgSender *sender)
+{
+  /* The reader adds batches under the lock; those it fills have no refs. */
+  g_mutex_lock (&sender->pipe_lock);
+  for (guint i = 0; i < sender->batches->len; i++)
+    {
+      Batch *batch = sender->batches->pdata[i];
+
+      if (batch->refs == 0)
+        continue;
+      batch->refs = 0;
+      if (batch->produced)
+        g_queue_push_tail (&sender->spare, batch);
+    }
+  g_mutex_unlock (&sender->pipe_lock);
+}
+
 /* librdkafka callbacks, run in the sender thread from rd_kafka_poll. */
 
 static void
@@ -554,9 +634,11 @@ on_delivery_cb (rd_kafka_t               *rk,
                 void                     *opaque)
 {
   EgSender *sender = opaque;
-  gint64 flow_id = (gint64) (gintptr) msg->_private;
+  const Message *m = msg->_private;
+  gint64 flow_id = m->flow_id;
   gpointer generation;
 
+  release_batch (sender, m->batch);
   if (!g_hash_table_lookup_extended (sender->in_flight, IN_FLIGHT_KEY (flow_id), NULL,
                                      &generation))
     return;
@@ -566,6 +648,8 @@ on_delivery_cb (rd_kafka_t               *rk,
 
       /* Stays in flight until the store has committed "sent", so that the
        * next read of the outbox does not send it twice. */
+      if (sender->acked_ids->len == 0)
+        sender->first_ack = g_get_monotonic_time ();
       g_array_append_val (sender->acked_ids, flow_id);
       g_array_append_val (sender->acked_generations, gen);
       sender->n_acked++;
@@ -575,6 +659,7 @@ on_delivery_cb (rd_kafka_t               *rk,
       g_autofree char *message = g_strdup_printf ("delivery failed: %s",
                                                   rd_kafka_err2str (msg->err));
       g_hash_table_remove (sender->in_flight, IN_FLIGHT_KEY (flow_id));
+      sender->rescan_due = TRUE;
       g_mutex_lock (&sender->lock);
       sender->progress.failed++;
       sender->progress.in_flight = g_hash_table_size (sender->in_flight);
@@ -733,7 +818,9 @@ commit_acked (EgSender *sender,
   EgOutboxCounts counts;
   gint64 now;
 
-  if (sender->acked_ids->len > 0)
+  if (sender->acked_ids->len > 0
+      && (wait || sender->acked_ids->len >= ACK_BATCH
+          || g_get_monotonic_time () - sender->first_ack >= ACK_HOLD_MS * G_TIME_SPAN_MILLISECOND))
     {
       GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), sender->acked_ids->len);
 
@@ -820,24 +907,6 @@ commit_acked (EgSender *sender,
 
 /* The pipeline between the reader thread and the sender thread */
 
-typedef struct {
-  gint64  flow_id;
-  guint32 generation;
-  guint32 key_len;
-  guint32 value_len;
-  gsize   key_offset;
-  gsize   value_offset;
-} Message;
-
-typedef struct _Batch {
-  guint    epoch;
-  gint     read_seq;    /* removal_seq when the read began */
-  guint    n_rows;      /* rows read; fewer than READ_BATCH: the outbox's end */
-  GArray  *messages;    /* Message */
-  GString *data;        /* their keys and values */
-  guint    next;        /* the first one not produced yet */
-} Batch;
-
 static Batch *
 batch_new (void)
 {
@@ -875,6 +944,7 @@ read_row (const EgOutboxRow *row,
 
   m.flow_id = row->flow_id;
   m.generation = row->generation;
+  m.batch = run->batch;
   m.key_offset = data->len;
   g_string_append_len (data, run->sender->key_prefix, run->sender->key_prefix_len);
   g_string_append_len (data, row->flow.uid, strnlen (row->flow.uid, sizeof row->flow.uid));
@@ -918,10 +988,17 @@ reader_thread (gpointer data)
       g_mutex_unlock (&sender->pipe_lock);
 
       if (batch == NULL)
-        batch = batch_new ();
+        {
+          batch = batch_new ();
+          g_mutex_lock (&sender->pipe_lock);
+          g_ptr_array_add (sender->batches, batch);
+          g_mutex_unlock (&sender->pipe_lock);
+        }
       g_array_set_size (batch->messages, 0);
       g_string_truncate (batch->data, 0);
       batch->next = 0;
+      batch->refs = 0;
+      batch->produced = FALSE;
       batch->epoch = epoch;
       /* Before the read: a removal counted here committed before it. */
       batch->read_seq = g_atomic_int_get (&sender->removal_seq);
@@ -968,14 +1045,17 @@ next_batch (EgSender *sender)
        * retried) are found by starting over: when nothing is in flight, or
        * every RESCAN_INTERVAL; otherwise it reads on for new rows. */
       gint64 now = g_get_monotonic_time ();
-      gboolean rescan = g_hash_table_size (sender->in_flight) == 0
+      gboolean rescan = g_hash_table_size (sender->in_flight) == 0 || sender->rescan_due
                         || now - sender->last_rescan > RESCAN_INTERVAL;
 
       sender->restart = TRUE;
       sender->restart_after = rescan ? 0 : sender->reader_cursor;
       sender->epoch++;
       if (rescan)
-        sender->last_rescan = now;
+        {
+          sender->last_rescan = now;
+          sender->rescan_due = FALSE;
+        }
       g_cond_broadcast (&sender->pipe_cond);
     }
   while (batch == NULL && !g_atomic_int_get (&sender->stopping))
@@ -988,15 +1068,6 @@ next_batch (EgSender *sender)
     g_cond_broadcast (&sender->pipe_cond);   /* room for the reader */
   g_mutex_unlock (&sender->pipe_lock);
   return batch;
-}
-
-static void
-recycle_batch (EgSender *sender,
-               Batch    *batch)
-{
-  g_mutex_lock (&sender->pipe_lock);
-  g_queue_push_tail (&sender->spare, batch);
-  g_mutex_unlock (&sender->pipe_lock);
 }
 
 /* Removals older than the batch being produced (and so older than every
@@ -1029,7 +1100,7 @@ produce_pending (EgSender *sender)
   guint produced = 0;
   Batch *batch;
 
-  if (g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT
+  if (g_hash_table_size (sender->in_flight) >= sender->config->max_in_flight
       || g_get_monotonic_time () < sender->backoff_until)
     return 0;
   if (sender->current == NULL)
@@ -1048,7 +1119,7 @@ produce_pending (EgSender *sender)
       rd_kafka_resp_err_t err;
 
       if (g_atomic_int_get (&sender->stopping)
-          || g_hash_table_size (sender->in_flight) >= MAX_IN_FLIGHT)
+          || g_hash_table_size (sender->in_flight) >= sender->config->max_in_flight)
         break;
       if (g_hash_table_contains (sender->in_flight, IN_FLIGHT_KEY (m->flow_id)))
         continue;
@@ -1064,10 +1135,10 @@ produce_pending (EgSender *sender)
                                    RD_KAFKA_V_RKT (sender->rkt),
                                    RD_KAFKA_V_KEY (key, m->key_len),
                                    RD_KAFKA_V_VALUE ((void *) value, m->value_len),
-                                   RD_KAFKA_V_MSGFLAGS (RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_MSGFLAGS (0),   /* no copy: see Batch */
                                    RD_KAFKA_V_HEADER (EG_KAFKA_SCHEMA_HEADER,
                                                       G_STRINGIFY (EG_KAFKA_SCHEMA_VERSION), 1),
-                                   RD_KAFKA_V_OPAQUE ((void *) (gintptr) m->flow_id),
+                                   RD_KAFKA_V_OPAQUE ((void *) m),
                                    RD_KAFKA_V_END);
           if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || g_atomic_int_get (&sender->stopping))
             break;
@@ -1082,6 +1153,7 @@ produce_pending (EgSender *sender)
           set_state (sender, EG_SENDER_STATE_RETRYING, message);
           break;
         }
+      batch->refs++;
       IN_FLIGHT_ADD (sender->in_flight, m->flow_id, m->generation);
       /* Serves delivery reports as they come, as kcat does. */
       if (++produced % POLL_EVERY == 0)
@@ -1090,7 +1162,9 @@ produce_pending (EgSender *sender)
   if (batch->next >= batch->messages->len)
     {
       sender->current = NULL;
-      recycle_batch (sender, batch);
+      batch->produced = TRUE;
+      if (batch->refs == 0)
+        recycle_batch (sender, batch);
     }
 
   if (produced)
@@ -1122,10 +1196,24 @@ stop_reader (EgSender *sender)
     g_queue_push_tail (&sender->spare, g_queue_pop_head (&sender->ready));
 }
 
+/* The producer, out of eg_sender_stop's reach, to destroy. Not under the
+ * progress lock: delivery reports served while it goes take that one. */
+static rd_kafka_t *
+take_producer (EgSender *sender)
+{
+  rd_kafka_t *rk;
+
+  g_mutex_lock (&sender->rk_lock);
+  rk = g_steal_pointer (&sender->rk);
+  g_mutex_unlock (&sender->rk_lock);
+  return rk;
+}
+
 static gpointer
 sender_thread (gpointer data)
 {
   EgSender *sender = data;
+  rd_kafka_t *rk;
 
   while (!g_atomic_int_get (&sender->stopping))
     {
@@ -1136,8 +1224,9 @@ sender_thread (gpointer data)
 
       if (produced || unacked)
         {
-          /* Blocks only until the next delivery report. */
-          rd_kafka_poll (sender->rk, produced ? 0 : ACK_POLL_MS);
+          /* Blocks only until the next delivery report, or until held
+           * acknowledgements are due. */
+          rd_kafka_poll (sender->rk, produced ? 0 : sender->acked_ids->len ? ACK_HOLD_MS : ACK_POLL_MS);
           commit_acked (sender, FALSE);
         }
       else
@@ -1166,9 +1255,13 @@ sender_thread (gpointer data)
           rd_kafka_poll (sender->rk, 0);
           commit_acked (sender, TRUE);
           g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-          rd_kafka_destroy (sender->rk);
+          rd_kafka_destroy (take_producer (sender));
+          reclaim_batches (sender);
           g_hash_table_remove_all (sender->in_flight);
-          sender->rk = create_producer (sender, &error);
+          rk = create_producer (sender, &error);
+          g_mutex_lock (&sender->rk_lock);
+          sender->rk = rk;
+          g_mutex_unlock (&sender->rk_lock);
           if (sender->rk == NULL)
             {
               stop_reader (sender);
@@ -1186,8 +1279,8 @@ sender_thread (gpointer data)
   rd_kafka_poll (sender->rk, 0);
   commit_acked (sender, TRUE);
   g_clear_pointer (&sender->rkt, rd_kafka_topic_destroy);
-  rd_kafka_destroy (sender->rk);
-  sender->rk = NULL;
+  rd_kafka_destroy (take_producer (sender));
+  reclaim_batches (sender);
   g_hash_table_remove_all (sender->in_flight);
   stop_reader (sender);
   set_state (sender, EG_SENDER_STATE_STOPPED, NULL);
@@ -1209,6 +1302,9 @@ eg_sender_start (EgSender  *sender,
   sender->key_prefix_len = MIN (sender->key_prefix_len, sizeof sender->key_prefix - 1);
   sender->epoch = 0;
   sender->reader_cursor = 0;
+  /* The reader starts at the floor anyway: the first rescan is due later. */
+  sender->last_rescan = g_get_monotonic_time ();
+  sender->rescan_due = FALSE;
   sender->reader_parked = FALSE;
   sender->restart = FALSE;
   sender->reader_stop = FALSE;
@@ -1226,6 +1322,17 @@ eg_sender_stop (EgSender *sender,
     return;
   sender->stop_timeout_ms = timeout_ms;
   g_atomic_int_set (&sender->stopping, 1);
+  /* An idle sender waits in rd_kafka_poll: wake it now, not at its timeout
+   * (an upload ended 50 ms later than it had to). */
+  g_mutex_lock (&sender->rk_lock);
+  if (sender->rk)
+    {
+      rd_kafka_queue_t *main_queue = rd_kafka_queue_get_main (sender->rk);
+
+      rd_kafka_queue_yield (main_queue);
+      rd_kafka_queue_destroy (main_queue);
+    }
+  g_mutex_unlock (&sender->rk_lock);
   g_thread_join (sender->thread);
   sender->thread = NULL;
 }
@@ -1261,6 +1368,8 @@ eg_sender_new (EgStore         *store,
   sender = g_object_new (EG_TYPE_SENDER, NULL);
   sender->store = eg_store_ref (store);
   sender->config = eg_config_copy (config);
+  /* A configuration made by hand may leave it 0: never stall. */
+  sender->config->max_in_flight = MAX (sender->config->max_in_flight, 1);
   return sender;
 }
 
@@ -1277,13 +1386,15 @@ eg_sender_finalize (GObject *object)
   g_clear_pointer (&sender->acked_ids, g_array_unref);
   g_clear_pointer (&sender->acked_generations, g_array_unref);
   g_queue_clear_full (&sender->committing, (GDestroyNotify) g_array_unref);
-  g_queue_clear_full (&sender->ready, batch_free);
+  g_queue_clear (&sender->ready);
   g_queue_clear_full (&sender->removals, (GDestroyNotify) g_array_unref);
   g_queue_clear (&sender->removal_seqs);
   g_clear_pointer (&sender->removed, g_hash_table_unref);
-  g_queue_clear_full (&sender->spare, batch_free);
+  g_queue_clear (&sender->spare);
+  g_clear_pointer (&sender->batches, g_ptr_array_unref);
   g_mutex_clear (&sender->pipe_lock);
   g_cond_clear (&sender->pipe_cond);
+  g_mutex_clear (&sender->rk_lock);
   eg_sender_progress_clear (&sender->progress);
   g_mutex_clear (&sender->lock);
   G_OBJECT_CLASS (eg_sender_parent_class)->finalize (object);
@@ -1327,8 +1438,10 @@ eg_sender_init (EgSender *sender)
   g_queue_init (&sender->removal_seqs);
   sender->removed = IN_FLIGHT_NEW ();
   g_queue_init (&sender->spare);
+  sender->batches = g_ptr_array_new_with_free_func (batch_free);
   g_mutex_init (&sender->pipe_lock);
   g_cond_init (&sender->pipe_cond);
+  g_mutex_init (&sender->rk_lock);
   sender->acked_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sender->acked_generations = g_array_new (FALSE, FALSE, sizeof (guint32));
 }

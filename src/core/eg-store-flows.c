@@ -57,6 +57,25 @@ column_interned (sqlite3_stmt *stmt,
   return text ? g_intern_string (text) : NULL;
 }
 
+/* A column holds few distinct labels or services: the ones seen last are
+ * compared before g_intern_string (a global lock and a hash) is asked. */
+static const char *
+column_interned_cached (sqlite3_stmt        *stmt,
+                        int                  col,
+                        EgStoreInternCache  *cache)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  guint i;
+
+  if (text == NULL)
+    return NULL;
+  for (i = 0; i < G_N_ELEMENTS (cache->strings) && cache->strings[i]; i++)
+    if (strcmp (cache->strings[i], text) == 0)
+      return cache->strings[i];
+  i = cache->next++ % G_N_ELEMENTS (cache->strings);
+  return cache->strings[i] = g_intern_string (text);
+}
+
 static void
 column_copy (sqlite3_stmt *stmt,
              int           col,
@@ -64,8 +83,12 @@ column_copy (sqlite3_stmt *stmt,
              gsize         size)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, col);
+  /* The length SQLite knows, not a byte-by-byte g_strlcpy. */
+  gsize len = text ? MIN ((gsize) sqlite3_column_bytes (stmt, col), size - 1) : 0;
 
-  g_strlcpy (buf, text ? text : "", size);
+  if (len)
+    memcpy (buf, text, len);
+  buf[len] = '\0';
 }
 
 /* Binds without copying: flow must outlive the statement's next step. */
@@ -121,7 +144,20 @@ eg_store_read_flow (sqlite3_stmt *stmt,
                     int           first,
                     EgFlow       *flow)
 {
+  eg_store_read_flow_cached (stmt, first, flow, NULL);
+}
+
+void
+eg_store_read_flow_cached (sqlite3_stmt     *stmt,
+                           int               first,
+                           EgFlow           *flow,
+                           EgStoreReadCache *cache)
+{
+  EgStoreReadCache none = { { { NULL } } };
   int c = first;
+
+  if (cache == NULL)
+    cache = &none;
 
   eg_flow_init (flow);
   column_copy (stmt, c++, flow->uid, sizeof flow->uid);
@@ -132,7 +168,7 @@ eg_store_read_flow (sqlite3_stmt *stmt,
   read_addr (stmt, c++, &flow->resp_h);
   flow->resp_p = sqlite3_column_int (stmt, c++);
   flow->proto = sqlite3_column_int (stmt, c++);
-  flow->service = column_interned (stmt, c++);
+  flow->service = column_interned_cached (stmt, c++, &cache->service);
   flow->conn_state = sqlite3_column_int (stmt, c++);
   column_copy (stmt, c++, flow->history, sizeof flow->history);
   flow->orig_bytes = sqlite3_column_int64 (stmt, c++);
@@ -149,8 +185,8 @@ eg_store_read_flow (sqlite3_stmt *stmt,
   flow->asn = sqlite3_column_int64 (stmt, c++);
   flow->score = sqlite3_column_double (stmt, c++);
   flow->model_version = sqlite3_column_int64 (stmt, c++);
-  flow->label = column_interned (stmt, c++);
-  flow->detailed_label = column_interned (stmt, c++);
+  flow->label = column_interned_cached (stmt, c++, &cache->label);
+  flow->detailed_label = column_interned_cached (stmt, c++, &cache->detailed_label);
   flow->label_source = sqlite3_column_int (stmt, c++);
   if (sqlite3_column_bytes (stmt, c) == sizeof (PacketStats))
     {
@@ -193,6 +229,7 @@ eg_store_update_outbox (EgStore     *store,
           return FALSE;
         }
       sqlite3_reset (store->upsert_outbox);
+      return eg_store_lower_outbox_floor (store, db, flow_id, error);
     }
   else
     {
@@ -364,7 +401,7 @@ queue_new_rows (EgStore  *store,
                 GError  **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int rc, n_queued;
 
   if (first == 0)
     return TRUE;
@@ -378,13 +415,14 @@ queue_new_rows (EgStore  *store,
   sqlite3_bind_double (stmt, 3, g_get_real_time () / 1e6);
   sqlite3_bind_int (stmt, 4, EG_FLOW_PORT_OF_INTEREST);
   rc = sqlite3_step (stmt);
+  n_queued = sqlite3_changes (db);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       eg_store_set_sqlite_error (error, store, db, "queuing flows for upload");
       return FALSE;
     }
-  return TRUE;
+  return n_queued == 0 || eg_store_lower_outbox_floor (store, db, first, error);
 }
 
 static gboolean
@@ -516,6 +554,7 @@ eg_store_query_flows (EgStore             *store,
 {
   sqlite3 *db = eg_store_lock_reader (store);
   sqlite3_stmt *stmt = NULL;
+  EgStoreReadCache cache = { { { NULL } } };
   guint skipped = 0, added = 0;
   int rc;
 
@@ -533,7 +572,7 @@ eg_store_query_flows (EgStore             *store,
     {
       EgFlow flow;
 
-      eg_store_read_flow (stmt, 0, &flow);
+      eg_store_read_flow_cached (stmt, 0, &flow, &cache);
       if (!eg_flow_filter_match (filter, &flow))
         continue;
       if (skipped < offset)
@@ -566,6 +605,7 @@ eg_store_foreach_flow (EgStore             *store,
 {
   sqlite3 *db = eg_store_lock_reader (store);
   sqlite3_stmt *stmt = NULL;
+  EgStoreReadCache cache = { { { NULL } } };
   int rc;
 
   sqlite3_prepare_v2 (db, "SELECT " EG_STORE_FLOW_COLUMNS " FROM flows "
@@ -576,7 +616,7 @@ eg_store_foreach_flow (EgStore             *store,
     {
       EgFlow flow;
 
-      eg_store_read_flow (stmt, 0, &flow);
+      eg_store_read_flow_cached (stmt, 0, &flow, &cache);
       if (eg_flow_filter_match (filter, &flow) && !func (&flow, user_data))
         {
           rc = SQLITE_DONE;

@@ -2,6 +2,7 @@
 /* eg-store-outbox.c: the upload outbox and retention, which must respect it. */
 #include "eg-store-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "eg-error.h"
@@ -16,8 +17,9 @@ eg_store_get_outbox_counts (EgStore         *store,
   int rc;
 
   /* Cheap enough to ask a few times a second: the pending count walks the
-   * partial index, the total counts pages, the time is kept aside. */
-  sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM outbox WHERE state = 0), "
+   * outbox from its floor, the total counts pages, the time is kept aside. */
+  sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM outbox WHERE state = 0 "
+                      "AND flow_id >= (SELECT floor FROM outbox_floor)), "
                       "(SELECT count (*) FROM outbox), "
                       "(SELECT value FROM meta WHERE key = 'last_sent_at')", -1, &stmt, NULL);
   rc = sqlite3_step (stmt);
@@ -45,13 +47,16 @@ eg_store_foreach_pending (EgStore            *store,
 {
   sqlite3 *db = eg_store_lock_reader (store);
   sqlite3_stmt *stmt = NULL;
+  EgStoreReadCache cache = { { { NULL } } };
   guint n = 0;
   int rc;
 
-  /* The outbox's rowid is the flow's id: both walk forward together. */
+  /* The outbox's rowid is the flow's id: both walk forward together, from
+   * the cursor or the floor, whichever is further. */
   if (sqlite3_prepare_v2 (db, "SELECT o.flow_id, o.generation, " EG_STORE_FLOW_COLUMNS
                           " FROM outbox o JOIN flows f ON f.id = o.flow_id "
-                          "WHERE o.state = 0 AND o.flow_id > ? ORDER BY o.flow_id LIMIT ?",
+                          "WHERE o.flow_id > max (?1, (SELECT floor FROM outbox_floor) - 1) "
+                          "AND o.state = 0 ORDER BY o.flow_id LIMIT ?2",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       eg_store_set_sqlite_error (error, store, db, "reading the outbox");
@@ -66,7 +71,7 @@ eg_store_foreach_pending (EgStore            *store,
 
       row.flow_id = sqlite3_column_int64 (stmt, 0);
       row.generation = sqlite3_column_int64 (stmt, 1);
-      eg_store_read_flow (stmt, 2, &row.flow);
+      eg_store_read_flow_cached (stmt, 2, &row.flow, &cache);
       n++;
       if (!func (&row, user_data))
         {
@@ -101,6 +106,30 @@ eg_store_get_pending (EgStore  *store,
   return eg_store_foreach_pending (store, after, limit, append_row, out_rows, NULL, error);
 }
 
+gboolean
+eg_store_lower_outbox_floor (EgStore  *store,
+                             sqlite3  *db,
+                             gint64    flow_id,
+                             GError  **error)
+{
+  if (store->lower_floor == NULL
+      && sqlite3_prepare_v3 (db, "UPDATE outbox_floor SET floor = ?1 WHERE floor > ?1", -1,
+                             SQLITE_PREPARE_PERSISTENT, &store->lower_floor, NULL) != SQLITE_OK)
+    {
+      eg_store_set_sqlite_error (error, store, db, "preparing the outbox floor");
+      return FALSE;
+    }
+  sqlite3_bind_int64 (store->lower_floor, 1, flow_id);
+  if (sqlite3_step (store->lower_floor) != SQLITE_DONE)
+    {
+      eg_store_set_sqlite_error (error, store, db, "lowering the outbox floor");
+      sqlite3_reset (store->lower_floor);
+      return FALSE;
+    }
+  sqlite3_reset (store->lower_floor);
+  return TRUE;
+}
+
 typedef struct {
   gint64          *ids;
   guint32         *generations;
@@ -122,6 +151,20 @@ sent_job_free (gpointer data)
   g_free (job);
 }
 
+typedef struct {
+  gint64  id;
+  guint32 generation;
+} SentRow;
+
+static int
+compare_sent_rows (gconstpointer a,
+                   gconstpointer b)
+{
+  const SentRow *x = a, *y = b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static gboolean
 mark_sent_func (EgStore  *store,
                 sqlite3  *db,
@@ -131,17 +174,29 @@ mark_sent_func (EgStore  *store,
   SentJob *job = data;
   sqlite3_stmt *stmt = NULL;
   double now = g_get_real_time () / 1e6;
+  g_autofree SentRow *rows = g_new (SentRow, MAX (job->n, 1));
   int n_marked = 0;
 
-  /* A row that changed while in flight keeps waiting: its new content
-   * goes out again under the same key. */
-  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ? "
-                      "WHERE flow_id = ? AND generation = ?", -1, &stmt, NULL);
   for (guint i = 0; i < job->n; i++)
+    rows[i] = (SentRow) { job->ids[i], job->generations[i] };
+  qsort (rows, job->n, sizeof *rows, compare_sent_rows);
+
+  /* In id order, a run of consecutive ids of one generation is one
+   * statement: every id in its range is a row acknowledged here, so
+   * nothing else can match, and a row changes once instead of a statement
+   * per row. A row that changed while in flight (another generation) keeps
+   * waiting: its new content goes out again under the same key. */
+  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ?1 "
+                      "WHERE flow_id BETWEEN ?2 AND ?3 AND generation = ?4", -1, &stmt, NULL);
+  for (guint i = 0, end; i < job->n; i = end + 1)
     {
+      for (end = i; end + 1 < job->n && rows[end + 1].id == rows[end].id + 1
+                    && rows[end + 1].generation == rows[i].generation; end++)
+        ;
       sqlite3_bind_double (stmt, 1, now);
-      sqlite3_bind_int64 (stmt, 2, job->ids[i]);
-      sqlite3_bind_int64 (stmt, 3, job->generations[i]);
+      sqlite3_bind_int64 (stmt, 2, rows[i].id);
+      sqlite3_bind_int64 (stmt, 3, rows[end].id);
+      sqlite3_bind_int64 (stmt, 4, rows[i].generation);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           eg_store_set_sqlite_error (error, store, db, "marking rows sent");
@@ -154,6 +209,13 @@ mark_sent_func (EgStore  *store,
   sqlite3_finalize (stmt);
   if (n_marked == 0)
     return TRUE;
+  /* The floor goes up to the first row still pending; it passes each sent
+   * row once. */
+  if (!eg_store_exec (store, db, "UPDATE outbox_floor SET floor = coalesce ("
+                      "(SELECT flow_id FROM outbox WHERE flow_id >= outbox_floor.floor "
+                      " AND state = 0 ORDER BY flow_id LIMIT 1), "
+                      "(SELECT max (flow_id) + 1 FROM outbox), 0)", error))
+    return FALSE;
   sqlite3_prepare_v2 (db, "INSERT INTO meta (key, value) VALUES ('last_sent_at', ?) "
                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", -1, &stmt, NULL);
   sqlite3_bind_double (stmt, 1, now);
@@ -229,7 +291,8 @@ step_int (EgStore     *store,
 /* Why a flow is protected (eg-store.h): 1 pending in the outbox, 2 labeled
  * by a person, a rule or ground truth and never queued, 0 not protected. */
 #define PROTECTION \
-  "CASE WHEN id IN (SELECT flow_id FROM outbox WHERE state = 0) THEN 1 " \
+  "CASE WHEN id IN (SELECT flow_id FROM outbox WHERE state = 0 " \
+  " AND flow_id >= (SELECT floor FROM outbox_floor)) THEN 1 " \
   "WHEN label IS NOT NULL AND label_source >= 2 " \
   " AND id NOT IN (SELECT flow_id FROM outbox) THEN 2 ELSE 0 END"
 G_STATIC_ASSERT (EG_LABEL_SOURCE_IMPORTED == 2);

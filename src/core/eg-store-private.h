@@ -35,10 +35,19 @@ struct _EgStore {
   gboolean         closing;
   GError          *async_error;      /* first failed background job */
 
+  /* Checkpoints: a thread and a connection of their own. */
+  sqlite3         *checkpoint_db;
+  GThread         *checkpointer;
+  GMutex           checkpoint_lock;
+  GCond            checkpoint_cond;
+  gboolean         checkpoint_due;
+  gboolean         checkpoint_stop;
+
   /* Writer-thread state */
   sqlite3_stmt    *insert_flow;
   sqlite3_stmt    *upsert_flow;
   sqlite3_stmt    *upsert_outbox;
+  sqlite3_stmt    *lower_floor;
   sqlite3_stmt    *insert_alert;
   sqlite3_stmt    *insert_evidence;
   sqlite3_stmt    *insert_history;
@@ -120,6 +129,27 @@ void      eg_store_bind_flow        (sqlite3_stmt *stmt,
 void      eg_store_read_flow        (sqlite3_stmt *stmt,
                                      int           first,
                                      EgFlow       *flow);
+/* The interned strings of the rows read last, for a loop over many rows. */
+typedef struct {
+  const char *strings[4];
+  guint       next;
+} EgStoreInternCache;
+typedef struct {
+  EgStoreInternCache service;
+  EgStoreInternCache label;
+  EgStoreInternCache detailed_label;
+} EgStoreReadCache;
+void      eg_store_read_flow_cached (sqlite3_stmt     *stmt,
+                                     int               first,
+                                     EgFlow           *flow,
+                                     EgStoreReadCache *cache);
+/* No outbox row below the floor is pending: every write that makes a row
+ * pending (state 0) must lower the floor to it, in the same transaction.
+ * Marking rows sent raises it (eg-store-outbox.c). */
+gboolean  eg_store_lower_outbox_floor (EgStore    *store,
+                                       sqlite3    *db,
+                                       gint64      flow_id,
+                                       GError    **error);
 /* Queues (or re-queues) a flow for upload when it is labeled and of
  * interest; removes a pending row when it lost its label. */
 gboolean  eg_store_update_outbox    (EgStore      *store,

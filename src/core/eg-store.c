@@ -11,10 +11,15 @@
 /* "EGDB": tells our files from other SQLite databases. */
 #define EG_STORE_APPLICATION_ID 0x45474442
 
-/* The batch a transaction takes before it commits (flows). */
-#define WRITER_BATCH_WEIGHT 20000
+/* The batch a transaction takes before it commits (flows). Random uids
+ * touch most pages of the uid index in any batch, and each commit writes
+ * them to the WAL again: under a burst, fewer and larger commits. The
+ * writer takes only what is queued, so a steady trickle commits at once. */
+#define WRITER_BATCH_WEIGHT 100000
 /* The queue's bound: add_flows waits beyond it. */
 #define QUEUE_MAX_WEIGHT    200000
+/* WAL pages (4 KiB) after which a checkpoint copies them into the database. */
+#define CHECKPOINT_PAGES    8192
 
 /* migrations[i] takes a database from schema i to i + 1. Never edit one
  * that shipped: add the next. */
@@ -66,6 +71,14 @@ static const char * const migrations[] = {
    * instead of scanning the whole history (which now holds a row for every
    * flow that arrived labeled). */
   "CREATE INDEX label_history_flow ON label_history (flow_id);",
+  /* 2 -> 3: no index of the pending rows. Taking a row out of it was half
+   * the cost of marking the row sent (and a part of every insert); reads
+   * and counts walk the outbox from a floor instead, below which no row is
+   * pending (eg_store_lower_outbox_floor). */
+  "DROP INDEX outbox_pending;"
+  "CREATE TABLE outbox_floor (floor INTEGER NOT NULL);"
+  "INSERT INTO outbox_floor VALUES (coalesce ((SELECT min (flow_id) FROM outbox WHERE state = 0),"
+  "  (SELECT max (flow_id) + 1 FROM outbox), 0));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EG_STORE_SCHEMA_VERSION);
@@ -609,6 +622,55 @@ eg_store_flush (EgStore  *store,
   return TRUE;
 }
 
+/* Runs in the writer after each commit. The writer goes on with the next
+ * batch while the checkpointer copies the WAL into the database and syncs:
+ * a checkpoint in the writer held every insert behind the disk. Should the
+ * checkpointer fall far behind, the writer helps, so the WAL stays bounded. */
+static int
+on_wal_commit (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         n_pages)
+{
+  EgStore *store = data;
+
+  if (n_pages >= 4 * CHECKPOINT_PAGES)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  else if (n_pages >= CHECKPOINT_PAGES)
+    {
+      g_mutex_lock (&store->checkpoint_lock);
+      store->checkpoint_due = TRUE;
+      g_cond_signal (&store->checkpoint_cond);
+      g_mutex_unlock (&store->checkpoint_lock);
+    }
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  EgStore *store = data;
+
+  g_mutex_lock (&store->checkpoint_lock);
+  for (;;)
+    {
+      while (!store->checkpoint_due && !store->checkpoint_stop)
+        g_cond_wait (&store->checkpoint_cond, &store->checkpoint_lock);
+      if (store->checkpoint_stop)
+        break;
+      store->checkpoint_due = FALSE;
+      g_mutex_unlock (&store->checkpoint_lock);
+      /* Passive: never waits for the writer or a reader; what it could not
+       * copy goes with the next one. */
+      if (sqlite3_wal_checkpoint_v2 (store->checkpoint_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                     NULL, NULL) != SQLITE_OK)
+        g_debug ("Checkpoint of %s: %s", store->path, sqlite3_errmsg (store->checkpoint_db));
+      g_mutex_lock (&store->checkpoint_lock);
+    }
+  g_mutex_unlock (&store->checkpoint_lock);
+  return NULL;
+}
+
 static void
 store_free (EgStore *store)
 {
@@ -620,9 +682,20 @@ store_free (EgStore *store)
       g_mutex_unlock (&store->lock);
       g_thread_join (store->writer);
     }
+  if (store->checkpointer)
+    {
+      g_mutex_lock (&store->checkpoint_lock);
+      store->checkpoint_stop = TRUE;
+      g_cond_signal (&store->checkpoint_cond);
+      g_mutex_unlock (&store->checkpoint_lock);
+      g_thread_join (store->checkpointer);
+    }
+  if (store->checkpoint_db)
+    sqlite3_close (store->checkpoint_db);
   sqlite3_finalize (store->insert_flow);
   sqlite3_finalize (store->upsert_flow);
   sqlite3_finalize (store->upsert_outbox);
+  sqlite3_finalize (store->lower_floor);
   sqlite3_finalize (store->insert_alert);
   sqlite3_finalize (store->insert_evidence);
   sqlite3_finalize (store->insert_history);
@@ -636,6 +709,8 @@ store_free (EgStore *store)
   g_mutex_clear (&store->lock);
   g_mutex_clear (&store->read_lock);
   g_cond_clear (&store->cond);
+  g_mutex_clear (&store->checkpoint_lock);
+  g_cond_clear (&store->checkpoint_cond);
   g_free (store->sensor_id);
   g_free (store->path);
   g_free (store);
@@ -653,6 +728,8 @@ eg_store_open (const char  *path,
   g_mutex_init (&store->lock);
   g_mutex_init (&store->read_lock);
   g_cond_init (&store->cond);
+  g_mutex_init (&store->checkpoint_lock);
+  g_cond_init (&store->checkpoint_cond);
   g_queue_init (&store->jobs);
   store->path = g_strdup (path);
 
@@ -681,14 +758,19 @@ eg_store_open (const char  *path,
                       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                       "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
                       /* The uid index takes random inserts: keep it in memory. */
-                      "PRAGMA cache_size = -65536;"
-                      /* Fewer checkpoints (each one syncs) under a write burst. */
-                      "PRAGMA wal_autocheckpoint = 8192;", error))
+                      "PRAGMA cache_size = -65536;", error))
     return NULL;
   if (!ensure_sensor_id (store, store->write_db, error))
     return NULL;
   if (!(store->read_db = open_connection (store, error)))
     return NULL;
+  /* Fewer checkpoints (each one syncs) under a write burst, and not in the
+   * writer (on_wal_commit). */
+  if (!(store->checkpoint_db = open_connection (store, error))
+      || !eg_store_exec (store, store->checkpoint_db, "PRAGMA synchronous = NORMAL", error))
+    return NULL;
+  sqlite3_wal_hook (store->write_db, on_wal_commit, store);
+  store->checkpointer = g_thread_new ("eg-store-checkpoint", checkpoint_thread, store);
 
   store->rules = eg_store_get_label_rules (store, &rules_error);
   if (rules_error)
