@@ -4,13 +4,18 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* How many chunks wait prepared: one at first; twice as many each time a
+ * burst of new flows finds none ready, up to MAX_SPARES. */
+#define MAX_SPARES 8
+
 struct _EgChunkPool {
   gsize     bytes;
   GThread  *thread;
   GMutex    lock;
   GCond     cond;
-  gpointer  spare;   /* prepared, not taken yet */
-  gboolean  wanted;  /* the next one should be prepared */
+  gpointer  spares[MAX_SPARES];  /* prepared, not taken yet */
+  guint     n_spares;
+  guint     target;
   gboolean  quit;
 };
 
@@ -36,15 +41,14 @@ prepare_thread (gpointer data)
     {
       gpointer chunk;
 
-      while (!pool->quit && !(pool->wanted && pool->spare == NULL))
+      while (!pool->quit && pool->n_spares >= pool->target)
         g_cond_wait (&pool->cond, &pool->lock);
       if (pool->quit)
         break;
       g_mutex_unlock (&pool->lock);
       chunk = prepare_chunk (pool->bytes);
       g_mutex_lock (&pool->lock);
-      pool->spare = chunk;
-      pool->wanted = FALSE;
+      pool->spares[pool->n_spares++] = chunk;
     }
   g_mutex_unlock (&pool->lock);
   return NULL;
@@ -56,7 +60,7 @@ eg_chunk_pool_new (gsize chunk_bytes)
   EgChunkPool *pool = g_new0 (EgChunkPool, 1);
 
   pool->bytes = chunk_bytes;
-  pool->wanted = TRUE;  /* the first chunk is on its way at once */
+  pool->target = 1;  /* the first chunk is on its way at once */
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->cond);
   pool->thread = g_thread_new ("eg-chunk-pool", prepare_thread, pool);
@@ -69,8 +73,13 @@ eg_chunk_pool_take (EgChunkPool *pool)
   gpointer chunk;
 
   g_mutex_lock (&pool->lock);
-  chunk = g_steal_pointer (&pool->spare);
-  pool->wanted = TRUE;
+  if (pool->n_spares > 0)
+    chunk = pool->spares[--pool->n_spares];
+  else
+    {
+      chunk = NULL;
+      pool->target = MIN (pool->target * 2, MAX_SPARES);
+    }
   g_cond_signal (&pool->cond);
   g_mutex_unlock (&pool->lock);
   /* Not ready (the first flows of a burst): made here, as before. */
@@ -87,7 +96,8 @@ eg_chunk_pool_free (EgChunkPool *pool)
   g_cond_signal (&pool->cond);
   g_mutex_unlock (&pool->lock);
   g_thread_join (pool->thread);
-  g_aligned_free (pool->spare);
+  for (guint i = 0; i < pool->n_spares; i++)
+    g_aligned_free (pool->spares[i]);
   g_mutex_clear (&pool->lock);
   g_cond_clear (&pool->cond);
   g_free (pool);

@@ -17,9 +17,10 @@ typedef struct _EgChunkPool EgChunkPool;
 
 EgChunkPool *eg_chunk_pool_new  (gsize        chunk_bytes);
 /* A zeroed chunk of chunk_bytes aligned to chunk_bytes, for g_aligned_free:
- * the one prepared ahead when it is ready, else one made now. */
+ * one prepared ahead when there is one, else one made now (and more are
+ * prepared ahead from then on). */
 gpointer     eg_chunk_pool_take (EgChunkPool *pool);
-/* Frees the chunk prepared ahead, not the ones taken. */
+/* Frees the chunks prepared ahead, not the ones taken. */
 void         eg_chunk_pool_free (EgChunkPool *pool);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EgChunkPool, eg_chunk_pool_free)
