@@ -27,10 +27,15 @@ struct _EgFlowFeed
   GdkFrameClock *clock;      /* while waiting for its after-paint */
   gulong      after_paint_id;
   gint64      budget_us;
-  /* What adding one flow cost in the last chunk: a flow that gets its row
-   * widgets built (the first 200 rows) costs a thousand times more than
-   * one appended past them. */
-  double      us_per_flow;
+  guint       n_queued;
+  /* What adding a chunk of n flows costs, fixed + per_flow * n, fitted to
+   * the last chunks: a flow that gets its row widgets built (the first 200
+   * rows) costs a thousand times more than one appended past them, and in
+   * a sorted table every chunk pays again for the rows GTK 4.8 binds anew
+   * (all whose position moved). */
+  double      fixed_us;
+  double      per_flow_us;
+  double      s_n, s_t, s_nn, s_nt, s_w;   /* decayed sums for the fit */
   guint       last_chunk;
 };
 
@@ -104,21 +109,96 @@ wait_for_frame (EgFlowFeed *self)
   return TRUE;
 }
 
+/* Least squares over the recent chunks, older ones weighing less. */
+static void
+learn (EgFlowFeed *self,
+       guint       n,
+       gint64      took_us)
+{
+  double var, cov;
+
+  self->s_w = self->s_w * 0.7 + 1;
+  self->s_n = self->s_n * 0.7 + n;
+  self->s_t = self->s_t * 0.7 + took_us;
+  self->s_nn = self->s_nn * 0.7 + (double) n * n;
+  self->s_nt = self->s_nt * 0.7 + (double) n * took_us;
+  var = self->s_nn * self->s_w - self->s_n * self->s_n;
+  cov = self->s_nt * self->s_w - self->s_n * self->s_t;
+  if (var > 1e-6 * self->s_nn * self->s_w && cov > 0)
+    {
+      self->per_flow_us = cov / var;
+      self->fixed_us = MAX ((self->s_t - self->per_flow_us * self->s_n) / self->s_w, 0);
+    }
+  else
+    {
+      /* Chunks all of one size: it all counts as per flow. */
+      self->per_flow_us = self->s_t / MAX (self->s_n, 1);
+      self->fixed_us = 0;
+    }
+  self->per_flow_us = MAX (self->per_flow_us, 0.01);
+  self->last_chunk = n;
+}
+
 static guint
 next_chunk (EgFlowFeed *self,
-            gint64      left_us,
-            guint       available)
+            gint64      left_us)
 {
-  guint n;
+  double n;
 
-  if (self->us_per_flow <= 0)
+  if (self->s_w == 0)
     n = 1;
+  else if (self->fixed_us + self->per_flow_us * self->n_queued <= left_us)
+    n = self->n_queued;
+  else if (left_us > 2 * self->fixed_us)
+    n = (left_us - self->fixed_us) / self->per_flow_us;
   else
-    n = (guint) MIN ((double) left_us / self->us_per_flow, (double) G_MAXUINT / 2);
+    /* The fixed part alone fills the slice: take enough flows that it is
+     * at most half of the chunk's cost, or the table would never fill. */
+    n = self->fixed_us / self->per_flow_us;
   /* Growing at most fourfold per chunk: a cheap chunk does not make the
    * next one, which may build widgets again, overshoot by much. */
-  n = MIN (n, MAX (self->last_chunk * 4, 4u));
-  return CLAMP (n, 1, available);
+  n = MIN (n, MAX (self->last_chunk * 4.0, 4.0));
+  return (guint) CLAMP (n, 1, self->n_queued);
+}
+
+/* The next n flows, in one call: one change for the views to take. */
+static void
+add_chunk (EgFlowFeed *self,
+           guint       n)
+{
+  GArray *head = g_queue_peek_head (&self->batches);
+  g_autoptr(GArray) joined = NULL;
+
+  if (head->len - self->head_offset < n)
+    {
+      joined = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), n);
+      while (joined->len < n)
+        {
+          guint take;
+
+          head = g_queue_peek_head (&self->batches);
+          take = MIN (head->len - self->head_offset, n - joined->len);
+          g_array_append_vals (joined, &g_array_index (head, EgFlow, self->head_offset), take);
+          self->head_offset += take;
+          if (self->head_offset == head->len)
+            {
+              g_array_unref (g_queue_pop_head (&self->batches));
+              self->head_offset = 0;
+            }
+        }
+      eg_flow_list_add (self->list, (const EgFlow *) joined->data, n);
+    }
+  else
+    {
+      eg_flow_list_add (self->list, &g_array_index (head, EgFlow, self->head_offset), n);
+      self->head_offset += n;
+      if (self->head_offset == head->len)
+        {
+          g_array_unref (g_queue_pop_head (&self->batches));
+          self->head_offset = 0;
+        }
+    }
+  self->n_queued -= n;
 }
 
 static gboolean
@@ -130,20 +210,16 @@ slice_cb (gpointer user_data)
 
   while (!g_queue_is_empty (&self->batches) && now < deadline)
     {
-      GArray *head = g_queue_peek_head (&self->batches);
-      guint n = next_chunk (self, deadline - now, head->len - self->head_offset);
+      guint n = next_chunk (self, deadline - now);
       gint64 before = now;
 
-      eg_flow_list_add (self->list, &g_array_index (head, EgFlow, self->head_offset), n);
+      /* One chunk per slice at least; more only while they fit. */
+      if (now > start && self->fixed_us + self->per_flow_us * n > deadline - now)
+        break;
+
+      add_chunk (self, n);
       now = g_get_monotonic_time ();
-      self->us_per_flow = (double) MAX (now - before, 1) / n;
-      self->last_chunk = n;
-      self->head_offset += n;
-      if (self->head_offset == head->len)
-        {
-          g_array_unref (g_queue_pop_head (&self->batches));
-          self->head_offset = 0;
-        }
+      learn (self, n, MAX (now - before, 1));
     }
 
   if (g_queue_is_empty (&self->batches))
@@ -181,6 +257,7 @@ eg_flow_feed_push (EgFlowFeed *self,
     return;
   /* The engine hands its batch over whole: no copy. */
   g_queue_push_tail (&self->batches, g_array_ref (flows));
+  self->n_queued += flows->len;
   schedule (self);
 }
 
@@ -193,6 +270,7 @@ eg_flow_feed_clear (EgFlowFeed *self)
   g_clear_handle_id (&self->idle_id, g_source_remove);
   g_queue_clear_full (&self->batches, (GDestroyNotify) g_array_unref);
   self->head_offset = 0;
+  self->n_queued = 0;
 }
 
 gboolean
