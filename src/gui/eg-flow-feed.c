@@ -161,36 +161,20 @@ next_chunk (EgFlowFeed *self,
   return (guint) CLAMP (n, 1, self->n_queued);
 }
 
-/* The next n flows, in one call: one change for the views to take. */
+/* The next n flows, in one call: one change for the views to take. They
+ * leave the queue first, so whatever the list's signals run sees the feed
+ * as it is after them. */
 static void
 add_chunk (EgFlowFeed *self,
            guint       n)
 {
+  g_autoptr(GArray) flows = NULL;
   GArray *head = g_queue_peek_head (&self->batches);
-  g_autoptr(GArray) joined = NULL;
+  guint offset = self->head_offset;
 
-  if (head->len - self->head_offset < n)
+  if (head->len - self->head_offset >= n)
     {
-      joined = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), n);
-      while (joined->len < n)
-        {
-          guint take;
-
-          head = g_queue_peek_head (&self->batches);
-          take = MIN (head->len - self->head_offset, n - joined->len);
-          g_array_append_vals (joined, &g_array_index (head, EgFlow, self->head_offset), take);
-          self->head_offset += take;
-          if (self->head_offset == head->len)
-            {
-              g_array_unref (g_queue_pop_head (&self->batches));
-              self->head_offset = 0;
-            }
-        }
-      eg_flow_list_add (self->list, (const EgFlow *) joined->data, n);
-    }
-  else
-    {
-      eg_flow_list_add (self->list, &g_array_index (head, EgFlow, self->head_offset), n);
+      flows = g_array_ref (head);
       self->head_offset += n;
       if (self->head_offset == head->len)
         {
@@ -198,13 +182,33 @@ add_chunk (EgFlowFeed *self,
           self->head_offset = 0;
         }
     }
+  else
+    {
+      flows = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), n);
+      offset = 0;
+      while (flows->len < n)
+        {
+          guint take;
+
+          head = g_queue_peek_head (&self->batches);
+          take = MIN (head->len - self->head_offset, n - flows->len);
+          g_array_append_vals (flows, &g_array_index (head, EgFlow, self->head_offset), take);
+          self->head_offset += take;
+          if (self->head_offset == head->len)
+            {
+              g_array_unref (g_queue_pop_head (&self->batches));
+              self->head_offset = 0;
+            }
+        }
+    }
   self->n_queued -= n;
+  eg_flow_list_add (self->list, &g_array_index (flows, EgFlow, offset), n);
 }
 
 static gboolean
 slice_cb (gpointer user_data)
 {
-  EgFlowFeed *self = user_data;
+  g_autoptr(EgFlowFeed) self = g_object_ref (user_data);
   gint64 start = g_get_monotonic_time (), now = start;
   gint64 deadline = start + self->budget_us;
 
