@@ -5,13 +5,14 @@
  * Writes a capture of N TCP connections (default 120,000, five packets
  * each, spread over ten minutes of packet time), opens it in the window the
  * way `edgeguard FILE` does (engine: decode, flow table, nDPI, model,
- * detectors, store; batches to the main loop a few times a second) while
- * the table scrolls a few rows every frame, then measures the same window
- * idle with the same table: the peer, from the same run. Prints, for both,
+ * detectors, store; batches to the main loop a few times a second) once
+ * the window has drawn its first frames, while the table scrolls a few
+ * rows every frame, then measures the same window idle with the same
+ * table: the peer, from the same run. Prints, for both,
  * the time each frame took (from the frame clock's before-paint to its
  * after-paint: layout and drawing), the interval between painted frames
  * (what an operator sees as stutter) and the main thread's CPU time in that
- * interval (the rest is other threads and processes): p50, p99, max.
+ * interval (the rest is other threads and processes): p50, p95, p99, max.
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/gui-frame-times [N] [ORDER]
  *
@@ -50,6 +51,7 @@ typedef struct {
   gint64         frame_start;
   gint64         last_paint;
   gint64         last_cpu;
+  guint          n_painted;
 } Bench;
 
 static gint64
@@ -81,8 +83,9 @@ report (const char *what,
     return;
   g_array_sort (samples, compare_gint64);
   v = (gint64 *) samples->data;
-  g_print ("%-34s n=%-6u p50=%6.2f ms  p99=%6.2f ms  max=%7.2f ms\n", what, n,
-           v[n / 2] / 1000.0, v[MIN (n - 1, (guint) (n * 0.99))] / 1000.0, v[n - 1] / 1000.0);
+  g_print ("%-34s n=%-6u p50=%6.2f ms  p95=%6.2f ms  p99=%6.2f ms  max=%7.2f ms\n", what, n,
+           v[n / 2] / 1000.0, v[MIN (n - 1, (guint) (n * 0.95))] / 1000.0,
+           v[MIN (n - 1, (guint) (n * 0.99))] / 1000.0, v[n - 1] / 1000.0);
 }
 
 static void
@@ -97,6 +100,8 @@ on_after_paint_cb (GdkFrameClock *clock,
                    Bench         *bench)
 {
   gint64 now = g_get_monotonic_time (), cpu = thread_cpu_time ();
+
+  bench->n_painted++;
 
   if (bench->recording != NULL && bench->frame_start != 0)
     {
@@ -279,6 +284,11 @@ main (int    argc,
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint_cb), &bench);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &bench);
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.window), tick_cb, &bench, NULL);
+  /* The window's first frames build its styles and layout from nothing:
+   * the replay starts once the window is up, as an operator's would be. */
+  while (bench.n_painted < 30)
+    g_main_context_iteration (NULL, TRUE);
+  bench.last_paint = 0;
 
   /* The replay, as `edgeguard bench.pcap` opens it. */
   file = g_file_new_for_path (capture);

@@ -18,6 +18,7 @@
 #include "eg-input.h"
 #include "eg-packet.h"
 #include "eg-pipeline.h"
+#include "eg-thread.h"
 
 /* The main loop hears from the workers this often, never per packet. */
 #define TICK_MS            200
@@ -706,7 +707,7 @@ start (EgEngine  *self,
   g_source_set_static_name (self->tick, "[edgeguard] engine tick");
   g_source_attach (self->tick, self->context);
 
-  self->thread = g_thread_new ("eg-capture", capture_thread, self);
+  self->thread = eg_thread_new_worker ("eg-capture", capture_thread, self);
   return TRUE;
 }
 

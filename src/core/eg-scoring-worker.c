@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eg-alert.h"
+#include "eg-thread.h"
 
 typedef struct {
   double  ts;
@@ -132,7 +133,7 @@ eg_scoring_worker_new (EgScorer     *scorer,
   g_cond_init (&w->space);
   w->queue = g_array_sized_new (FALSE, FALSE, sizeof (EgFlow), EG_SCORING_BATCH);
   w->arps = g_array_new (FALSE, FALSE, sizeof (ArpItem));
-  w->thread = g_thread_new ("eg-scoring", worker_main, w);
+  w->thread = eg_thread_new_worker ("eg-scoring", worker_main, w);
   return w;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eg-error.h"
+#include "eg-thread.h"
 
 #define READ_BATCH        5000     /* outbox rows per read */
 #define READ_AHEAD        2        /* batches the reader thread keeps ready */
@@ -1309,8 +1310,8 @@ eg_sender_start (EgSender  *sender,
   sender->restart = FALSE;
   sender->reader_stop = FALSE;
   set_state (sender, EG_SENDER_STATE_CONNECTING, NULL);
-  sender->reader = g_thread_new ("eg-sender-read", reader_thread, sender);
-  sender->thread = g_thread_new ("eg-sender", sender_thread, sender);
+  sender->reader = eg_thread_new_worker ("eg-sender-read", reader_thread, sender);
+  sender->thread = eg_thread_new_worker ("eg-sender", sender_thread, sender);
   return TRUE;
 }
 

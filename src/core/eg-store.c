@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eg-error.h"
+#include "eg-thread.h"
 
 /* "EGDB": tells our files from other SQLite databases. */
 #define EG_STORE_APPLICATION_ID 0x45474442
@@ -779,7 +780,7 @@ eg_store_open (const char  *path,
       return NULL;
     }
 
-  store->writer = g_thread_new ("eg-store-writer", writer_thread, store);
+  store->writer = eg_thread_new_worker ("eg-store-writer", writer_thread, store);
   return g_steal_pointer (&store);
 }
 

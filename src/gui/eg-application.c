@@ -7,6 +7,7 @@
 #include <libnotify/notify.h>
 
 #include "eg-preferences-window.h"
+#include "eg-thread.h"
 #include "eg-window.h"
 
 struct _EgApplication
@@ -141,6 +142,12 @@ eg_application_startup (GApplication *app)
   g_autoptr(GAction) realtime = NULL;
 
   G_APPLICATION_CLASS (eg_application_parent_class)->startup (app);
+
+  /* On two cores a replay's capture, scoring and store threads would take
+   * both from the thread that draws. The scheduler shares a session's CPU
+   * among its threads by weight: at nice 19 the workers take 4 % of it
+   * while the main thread wants it (24 % at nice 10), and the rest else. */
+  eg_thread_set_worker_nice (19);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

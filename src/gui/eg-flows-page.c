@@ -173,7 +173,14 @@ on_table_pressed_cb (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* Cells: one inscription per field, styled by value where it matters. */
+/* Cells: one inscription per field, styled by value where it matters.
+ * GTK 4.8 unbinds and binds again every row whose position changes (each
+ * insert above it), so binding is kept cheap: quarks, a handler id, and
+ * style classes touched only when they change. */
+static GQuark cell_field_quark;
+static GQuark cell_style_quark;
+static GQuark cell_handler_quark;
+
 static void
 on_cell_setup_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
@@ -188,14 +195,15 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
     gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
   /* For the table's right click: the row this cell is in. */
   g_object_set_data (G_OBJECT (cell), "eg-list-item", item);
+  g_object_set_qdata (G_OBJECT (cell), cell_field_quark, user_data);
   gtk_list_item_set_child (item, cell);
 }
 
 static void
 render_cell (GtkWidget    *cell,
-             EgFlowField   field,
              const EgFlow *flow)
 {
+  EgFlowField field = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (cell), cell_field_quark));
   g_autofree char *text = eg_flow_field_format (field, flow);
   const char *style = NULL;
 
@@ -206,7 +214,12 @@ render_cell (GtkWidget    *cell,
     style = "label-malicious";
   else if (field == EG_FLOW_FIELD_TS || field == EG_FLOW_FIELD_UID)
     style = "numeric";
-  gtk_widget_set_css_classes (cell, (const char *[]) { style, NULL });
+  /* Setting classes restyles the cell even when they stay the same. */
+  if (g_object_get_qdata (G_OBJECT (cell), cell_style_quark) != style)
+    {
+      gtk_widget_set_css_classes (cell, (const char *[]) { style, NULL });
+      g_object_set_qdata (G_OBJECT (cell), cell_style_quark, (gpointer) style);
+    }
 }
 
 /* The row took a new record (a new History page) and kept its widget. */
@@ -215,8 +228,7 @@ on_row_flow_changed_cb (EgFlowRow  *row,
                         GParamSpec *pspec,
                         GtkWidget  *cell)
 {
-  render_cell (cell, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "eg-field")),
-               eg_flow_row_get_flow (row));
+  render_cell (cell, eg_flow_row_get_flow (row));
 }
 
 static void
@@ -224,13 +236,14 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
                  gpointer                  user_data)
 {
-  EgFlowField field = GPOINTER_TO_UINT (user_data);
   GtkWidget *cell = gtk_list_item_get_child (item);
   EgFlowRow *row = gtk_list_item_get_item (item);
+  gulong id;
 
-  render_cell (cell, field, eg_flow_row_get_flow (row));
-  g_object_set_data (G_OBJECT (cell), "eg-field", user_data);
-  g_signal_connect_object (row, "notify::flow", G_CALLBACK (on_row_flow_changed_cb), cell, 0);
+  render_cell (cell, eg_flow_row_get_flow (row));
+  /* Unbind disconnects it, always before the cell goes. */
+  id = g_signal_connect (row, "notify::flow", G_CALLBACK (on_row_flow_changed_cb), cell);
+  g_object_set_qdata (G_OBJECT (cell), cell_handler_quark, GSIZE_TO_POINTER (id));
 }
 
 static void
@@ -239,10 +252,11 @@ on_cell_unbind_cb (GtkSignalListItemFactory *factory,
                    gpointer                  user_data)
 {
   EgFlowRow *row = gtk_list_item_get_item (item);
+  GObject *cell = G_OBJECT (gtk_list_item_get_child (item));
+  gulong id = GPOINTER_TO_SIZE (g_object_steal_qdata (cell, cell_handler_quark));
 
-  if (row != NULL)
-    g_signal_handlers_disconnect_by_func (row, on_row_flow_changed_cb,
-                                          gtk_list_item_get_child (item));
+  if (row != NULL && id != 0)
+    g_signal_handler_disconnect (row, id);
 }
 
 static void
@@ -755,6 +769,10 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  cell_field_quark = g_quark_from_static_string ("eg-cell-field");
+  cell_style_quark = g_quark_from_static_string ("eg-cell-style");
+  cell_handler_quark = g_quark_from_static_string ("eg-cell-handler");
 
   object_class->get_property = eg_flows_page_get_property;
   object_class->set_property = eg_flows_page_set_property;

@@ -15,6 +15,7 @@
 #include "eg-error.h"
 #include "eg-explainer.h"
 #include "eg-export.h"
+#include "eg-flow-feed.h"
 #include "eg-flows-page.h"
 #include "eg-history-page.h"
 #include "eg-host-timeline.h"
@@ -61,9 +62,8 @@ struct _EgWindow
   gboolean             live;
   gboolean             running;
   gboolean             filter_valid;
-  GArray              *incoming;      /* EgFlow waiting for the table */
-  guint                drain_id;
-  gboolean             finish_pending; /* the input ended; incoming drains */
+  EgFlowFeed          *feed;          /* flows on their way to the table */
+  gboolean             finish_pending; /* the input ended; the feed drains */
   GError              *finish_error;
   gboolean             exporting;
   guint64              n_exported;
@@ -232,46 +232,23 @@ update_status (EgWindow *self)
 
 /* Engine */
 
-/* Flows go into the table a chunk per turn of the main loop, so a big
- * batch (the flush at the end of a capture holds every flow still open)
- * never keeps a frame from being drawn. */
-#define FLOWS_PER_TURN 5000
-/* Until the table has its first rows: GtkListView builds a widget for each
- * of the first 200 rows, 15 cells each, so these come a few per turn. */
-#define FIRST_ROWS 256
-#define FIRST_ROWS_PER_TURN 8
-
-static guint
-flows_per_turn (EgWindow *self)
-{
-  /* Paused, flows wait in the list and build nothing. */
-  if (eg_flow_list_get_paused (self->flows) || eg_flow_list_get_n_flows (self->flows) >= FIRST_ROWS)
-    return FLOWS_PER_TURN;
-  return FIRST_ROWS_PER_TURN;
-}
-
 static void finish_input (EgWindow     *self,
                           const GError *error);
 
-static gboolean
-drain_flows_cb (gpointer user_data)
+/* The feed puts flows into the table in slices between frames, so a big
+ * batch (the flush at the end of a capture holds every flow still open)
+ * never keeps a frame from being drawn. */
+static void
+on_feed_drained_cb (EgFlowFeed *feed,
+                    EgWindow   *self)
 {
-  EgWindow *self = user_data;
-  guint n = MIN (self->incoming->len, flows_per_turn (self));
+  g_autoptr(GError) error = NULL;
 
-  eg_flow_list_add (self->flows, (const EgFlow *) self->incoming->data, n);
-  g_array_remove_range (self->incoming, 0, n);
-  if (self->incoming->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->drain_id = 0;
-  if (self->finish_pending)
-    {
-      g_autoptr(GError) error = g_steal_pointer (&self->finish_error);
-
-      self->finish_pending = FALSE;
-      finish_input (self, error);
-    }
-  return G_SOURCE_REMOVE;
+  if (!self->finish_pending)
+    return;
+  error = g_steal_pointer (&self->finish_error);
+  self->finish_pending = FALSE;
+  finish_input (self, error);
 }
 
 /* What the store does to them on the way in, so the table shows the label
@@ -299,22 +276,14 @@ on_engine_flows_cb (EgEngine *engine,
   for (guint i = 0; self->rules != NULL && i < flows->len; i++)
     if (g_array_index (flows, EgFlow, i).label_source < EG_LABEL_SOURCE_RULE)
       apply_rules (self->rules, &g_array_index (flows, EgFlow, i));
-  if (self->incoming->len == 0 && flows->len <= flows_per_turn (self))
-    {
-      eg_flow_list_add (self->flows, (const EgFlow *) flows->data, flows->len);
-      return;
-    }
-  g_array_append_vals (self->incoming, flows->data, flows->len);
-  /* Below the frame clock's priority: a frame comes between two chunks. */
-  if (self->drain_id == 0)
-    self->drain_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drain_flows_cb, self, NULL);
+  eg_flow_feed_push (self->feed, flows);
 }
 
 static void
 clear_incoming (EgWindow *self)
 {
-  g_array_set_size (self->incoming, 0);
-  g_clear_handle_id (&self->drain_id, g_source_remove);
+  if (self->feed != NULL)
+    eg_flow_feed_clear (self->feed);
   self->finish_pending = FALSE;
   g_clear_error (&self->finish_error);
 }
@@ -447,7 +416,7 @@ on_engine_finished_cb (EgEngine *engine,
 {
   const GError *error = error_ptr;
 
-  if (self->drain_id == 0)
+  if (eg_flow_feed_is_empty (self->feed))
     {
       finish_input (self, error);
       return;
@@ -1556,6 +1525,7 @@ eg_window_dispose (GObject *object)
   EgWindow *self = EG_WINDOW (object);
 
   drop_engine (self);
+  g_clear_object (&self->feed);
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_WINDOW);
   g_queue_clear_full (&self->undo_uids, (GDestroyNotify) g_strfreev);
@@ -1578,7 +1548,6 @@ eg_window_finalize (GObject *object)
   g_clear_object (&self->alerts);
   g_free (self->input_name);
   g_ptr_array_unref (self->toasts);
-  g_array_unref (self->incoming);
   G_OBJECT_CLASS (eg_window_parent_class)->finalize (object);
 }
 
@@ -1665,7 +1634,8 @@ eg_window_init (EgWindow *self)
   self->filter_valid = TRUE;
   self->cancellable = g_cancellable_new ();
   self->toasts = g_ptr_array_new ();
-  self->incoming = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  self->feed = eg_flow_feed_new (self->flows, GTK_WIDGET (self));
+  g_signal_connect (self->feed, "drained", G_CALLBACK (on_feed_drained_cb), self);
   g_queue_init (&self->undo_uids);
 
   gtk_widget_init_template (GTK_WIDGET (self));
