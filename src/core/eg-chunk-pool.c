@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "eg-thread.h"
+
 /* How many chunks wait prepared: one at first; twice as many each time a
  * burst of new flows finds none ready, up to MAX_SPARES. */
 #define MAX_SPARES 8
@@ -63,7 +65,7 @@ eg_chunk_pool_new (gsize chunk_bytes)
   pool->target = 1;  /* the first chunk is on its way at once */
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->cond);
-  pool->thread = g_thread_new ("eg-chunk-pool", prepare_thread, pool);
+  pool->thread = eg_thread_new_worker ("eg-chunk-pool", prepare_thread, pool);
   return pool;
 }
 

@@ -771,7 +771,7 @@ eg_store_open (const char  *path,
       || !eg_store_exec (store, store->checkpoint_db, "PRAGMA synchronous = NORMAL", error))
     return NULL;
   sqlite3_wal_hook (store->write_db, on_wal_commit, store);
-  store->checkpointer = g_thread_new ("eg-store-checkpoint", checkpoint_thread, store);
+  store->checkpointer = eg_thread_new_worker ("eg-store-checkpoint", checkpoint_thread, store);
 
   store->rules = eg_store_get_label_rules (store, &rules_error);
   if (rules_error)
