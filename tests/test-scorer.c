@@ -11,6 +11,7 @@
 #include "eg-flow-log-reader.h"
 #include "eg-scorer.h"
 #include "eg-scoring-worker.h"
+#include "eg-store.h"
 #include "eg-test-flows.h"
 #include "eg-test-util.h"
 
@@ -377,6 +378,60 @@ test_explain_scored_row (void)
   }
 }
 
+/* The same through the database: a flow the History page reads back is
+ * explained from the row its stored score came from, not without its
+ * time window. */
+static void
+test_explain_stored_row (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test-cc/test-cc-capture-1.pcap");
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr(EgTestFlows) result = NULL;
+  g_autoptr(EgScorer) scorer = NULL;
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) eg_alert_free);
+  g_autoptr(GArray) stored = g_array_new (FALSE, FALSE, sizeof (EgFlow));
+  g_autoptr(GError) error = NULL;
+  EgStore *store;
+  GArray *flows;
+
+  if (path == NULL)
+    return;
+  result = eg_test_flows_from_capture (path, NULL);
+  g_assert_no_error (result->error);
+  flows = result->flows;
+  scorer = new_scorer ();
+  eg_scorer_process (scorer, (EgFlow *) flows->data, flows->len, alerts);
+
+  dir = eg_test_mkdtemp ();
+  db = g_build_filename (dir, "flows.db", NULL);
+  store = eg_store_open (db, &error);
+  g_assert_no_error (error);
+  eg_store_add_flows (store, (const EgFlow *) flows->data, flows->len);
+  g_assert_true (eg_store_flush (store, &error));
+  eg_store_unref (store);
+
+  store = eg_store_open (db, &error);  /* read back after a reopen */
+  g_assert_no_error (error);
+  g_assert_true (eg_store_query_flows (store, NULL, 0, 0, 0, 0, stored, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, flows->len);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const EgFlow *f = &g_array_index (stored, EgFlow, i);
+      g_autofree char *sentence = NULL;
+      float explained = -1;
+
+      g_assert_false (isnan (f->context[0]));
+      sentence = eg_scorer_explain_full (scorer, f, &explained, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (sentence);
+      g_assert_cmpfloat_with_epsilon (explained, f->score, 1e-5);
+    }
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
 typedef struct {
   GMutex      lock;
   GHashTable *seen;       /* uid → model version */
@@ -626,6 +681,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scorer/process/capture", test_process);
   g_test_add_func ("/scorer/explain/sentence", test_explain);
+  g_test_add_func ("/scorer/explain/stored-row", test_explain_stored_row);
   g_test_add_func ("/scorer/explain/scored-row", test_explain_scored_row);
   g_test_add_func ("/scorer/silence/normal-captures", test_silence_normal);
   g_test_add_func ("/scorer/silence/held-out-benign-rows", test_silence_held_out_rows);

@@ -170,10 +170,11 @@ test_open_upgrade (void)
   sensor = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
 
-  /* Schema 3 is schema 1 with one index more, one less and the outbox
-   * floor: take it back to 1. */
+  /* Schema 4 is schema 1 with one index more, one less, the outbox floor
+   * and the flows' context column: take it back to 1. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; DROP TABLE outbox_floor;"
+                                 "ALTER TABLE flows DROP COLUMN context;"
                                  "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;"
                                  "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
@@ -200,6 +201,8 @@ test_open_upgrade (void)
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM pragma_table_info ('flows') "
+                            "WHERE name = 'context'"), ==, 1);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 1);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "

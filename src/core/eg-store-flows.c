@@ -2,6 +2,7 @@
 /* eg-store-flows.c: flow rows in and out. */
 #include "eg-store-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "eg-error.h"
@@ -136,6 +137,11 @@ eg_store_bind_flow (sqlite3_stmt *stmt,
     }
   else
     sqlite3_bind_null (stmt, c++);
+  /* NaN until scored (eg_flow_init): nothing to keep then. */
+  if (!isnan (flow->context[0]))
+    sqlite3_bind_blob (stmt, c++, flow->context, sizeof flow->context, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, c++);
   g_assert (c - first == EG_STORE_N_FLOW_COLUMNS);
 }
 
@@ -196,6 +202,9 @@ eg_store_read_flow_cached (sqlite3_stmt     *stmt,
     }
   else
     flow->flags &= ~EG_FLOW_HAS_PACKET_STATS;
+  c++;
+  if (sqlite3_column_bytes (stmt, c) == sizeof flow->context)
+    memcpy (flow->context, sqlite3_column_blob (stmt, c), sizeof flow->context);
 }
 
 gboolean
@@ -268,7 +277,7 @@ flows_job_free (gpointer data)
 #define FLOW_VALUES \
   "INSERT INTO flows (" EG_STORE_FLOW_COLUMNS ") VALUES (" \
   "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " \
-  "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+  "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) "
 
 static gboolean
 prepare_flow_statements (EgStore  *store,
@@ -292,7 +301,7 @@ prepare_flow_statements (EgStore  *store,
     "resp_ip_bytes = excluded.resp_ip_bytes, community_id = excluded.community_id, "
     "origin = excluded.origin, flags = excluded.flags, country = excluded.country, "
     "asn = excluded.asn, score = excluded.score, model_version = excluded.model_version, "
-    "stats = excluded.stats, "
+    "stats = excluded.stats, context = excluded.context, "
     "label = CASE WHEN excluded.label_source >= label_source "
     "  THEN excluded.label ELSE label END, "
     "detailed_label = CASE WHEN excluded.label_source >= label_source "

@@ -68,8 +68,8 @@ struct _EgStore {
   "uid, ts, duration, orig_h, orig_p, resp_h, resp_p, proto, service, conn_state, " \
   "history, orig_bytes, resp_bytes, missed_bytes, orig_pkts, orig_ip_bytes, " \
   "resp_pkts, resp_ip_bytes, community_id, origin, flags, country, asn, score, " \
-  "model_version, label, detailed_label, label_source, stats"
-#define EG_STORE_N_FLOW_COLUMNS 29
+  "model_version, label, detailed_label, label_source, stats, context"
+#define EG_STORE_N_FLOW_COLUMNS 30
 
 void      eg_store_set_sqlite_error (GError      **error,
                                      EgStore      *store,

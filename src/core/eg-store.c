@@ -80,6 +80,9 @@ static const char * const migrations[] = {
   "CREATE TABLE outbox_floor (floor INTEGER NOT NULL);"
   "INSERT INTO outbox_floor VALUES (coalesce ((SELECT min (flow_id) FROM outbox WHERE state = 0),"
   "  (SELECT max (flow_id) + 1 FROM outbox), 0));",
+  /* 3 -> 4: the time-window features a flow was scored with, so that a
+   * flow read back is explained from the row its score came from. */
+  "ALTER TABLE flows ADD COLUMN context BLOB;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EG_STORE_SCHEMA_VERSION);
