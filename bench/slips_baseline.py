@@ -248,8 +248,9 @@ def train(paths, batch_size, seed):
     gets Slips' dummy flow of it (appended after scaling, as Slips does).
 
     Deviations: Slips' batch size comes from slips.yaml, whose default we
-    could not see in the stored sources (Slips 1.0 retrained every 50
-    labels; --batch-size). Slips seeds nothing; we fix random_state so runs
+    could not see in the stored sources (older versions hard-code
+    minimum_lables_to_retrain = 50, so 50 here
+    by default; --batch-size). Slips seeds nothing; we fix random_state so runs
     repeat (--seed). Slips validates on a random tenth when
     validate_on_train is on; off here (the held-out captures do that). Slips
     trains on the last partial batch only when it holds a quarter of a
