@@ -203,7 +203,7 @@ def read_binetflow(path):
     out = []
     with open(path, encoding="utf-8", errors="replace") as f:
         header = f.readline().rstrip("\n")
-        sep = "," if header.count(",") > 5 else "\t"
+        sep = "\t" if "\t" in header else ","
         names = [h.strip().lower() for h in header.split(sep)]
         idx = {n: i for i, n in enumerate(names)}
         for line in f:
@@ -229,12 +229,17 @@ def read_binetflow(path):
 
 
 def read_flows(path):
-    with open(path, encoding="utf-8", errors="replace") as f:
-        head = f.readline()
-    if head.startswith("#separator") or head.startswith("#fields"):
-        return read_conn_log(path)
-    if head.startswith("StartTime"):
-        return read_binetflow(path)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.readline()
+        if head.startswith("#separator") or head.startswith("#fields"):
+            return read_conn_log(path)
+        if head.startswith("StartTime"):
+            return read_binetflow(path)
+    except OSError as e:
+        raise SystemExit(f"{path}: cannot read it: {e.strerror}")
+    except KeyError as e:
+        raise SystemExit(f"{path}: no {e.args[0]} column, which the nine features need")
     raise SystemExit(f"{path}: neither a Zeek conn.log nor an Argus binetflow")
 
 
@@ -298,6 +303,9 @@ def train(paths, batch_size, seed):
                 batch_x, batch_y = [], []
     if batch_x and len(batch_x) >= batch_size // 4:
         fit(batch_x, batch_y)
+    if not initialized:
+        raise SystemExit(f"{', '.join(paths)}: fewer than {batch_size} labeled TCP/UDP flows: "
+                         "nothing to train the SGD on (try a smaller --batch-size)")
     summary = {"rows": n_rows[MALICIOUS] + n_rows[BENIGN], "malicious": n_rows[MALICIOUS],
                "benign": n_rows[BENIGN], "left_out": n_left_out,
                "icmp_not_trained": n_icmp}
@@ -356,7 +364,9 @@ def evaluate_sgd(clf, scaler, paths):
 
 def evaluate_edgeguard(cli, model, paths):
     out = subprocess.run([cli, "evaluate", "--json", "--model", model] + list(paths),
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{cli} evaluate failed on {', '.join(paths)}: {out.stderr.strip()}")
     return json.loads(out.stdout)
 
 
