@@ -88,6 +88,10 @@ main (int    argc,
       flow.resp_ip_bytes = flow.resp_bytes + 40 * flow.resp_pkts;
       eg_flow_compute_community_id (&flow);
       flow.score = (i % 100) / 100.0f;
+      /* A scored flow carries the time-window features it was scored with,
+       * and the store keeps them (schema 4). */
+      for (guint k = 0; k < EG_FLOW_N_CONTEXT; k++)
+        flow.context[k] = (float) ((i + k) % 50);
       flow.model_version = 1;
       flow.label = unlabeled ? NULL : g_intern_static_string (labels[i % G_N_ELEMENTS (labels)]);
       flow.label_source = unlabeled ? EG_LABEL_SOURCE_NONE : EG_LABEL_SOURCE_MODEL;
