@@ -62,7 +62,7 @@ eg_store_begin_change (EgStore     *store,
   return sqlite3_last_insert_rowid (db);
 }
 
-/* Writes the changes (flows, history, outbox) under change_id. */
+/* One row of label_history, under change_id. */
 gboolean
 eg_store_add_history (EgStore     *store,
                       sqlite3     *db,
