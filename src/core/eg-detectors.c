@@ -560,7 +560,7 @@ scan_state_clear (gpointer p)
   EgScanState *state = p;
 
   g_clear_pointer (&state->set, g_free);
-  g_clear_pointer (&state->uids, g_array_unref);
+  g_clear_pointer (&state->more_uids, g_array_unref);
 }
 
 EgScanTable *
@@ -591,8 +591,9 @@ scan_state_reset (EgScanState *state,
   if (state->set)
     memset (state->set, SET_EMPTY, state->set_size * sizeof *state->set);
   state->n_distinct = 0;
-  if (state->uids)
-    g_array_set_size (state->uids, 0);
+  state->n_uids = 0;
+  if (state->more_uids)
+    g_array_set_size (state->more_uids, 0);
   state->start = ts;
   state->last = ts;
   state->pkts = 0;
@@ -663,14 +664,20 @@ eg_scan_state_add (EgScanState  *state,
   state->pkts += pkts;
   if (ts > state->last)
     state->last = ts;
-  if (uid && uid[0] && (state->uids == NULL || state->uids->len < EG_SCAN_MAX_UIDS))
+  if (uid && uid[0] && state->n_uids < EG_SCAN_MAX_UIDS)
     {
       EgUid u;
 
-      if (state->uids == NULL)
-        state->uids = g_array_sized_new (FALSE, FALSE, sizeof (EgUid), 16);
       g_strlcpy (u.s, uid, sizeof u.s);
-      g_array_append_val (state->uids, u);
+      if (state->n_uids == 0)
+        state->first_uid = u;
+      else
+        {
+          if (state->more_uids == NULL)
+            state->more_uids = g_array_sized_new (FALSE, FALSE, sizeof (EgUid), 4);
+          g_array_append_val (state->more_uids, u);
+        }
+      state->n_uids++;
     }
   if (state->n_distinct <= EG_SCAN_FEW)
     {
@@ -717,6 +724,15 @@ eg_scan_port_value (EgAddr  *value,
   memset (value, 0, sizeof *value);
   value->bytes[0] = port >> 8;
   value->bytes[1] = port & 0xff;
+}
+
+void
+eg_alert_add_scan_uids (EgAlert           *alert,
+                        const EgScanState *state)
+{
+  if (state->n_uids > 0)
+    eg_alert_add_uid (alert, state->first_uid.s);
+  eg_alert_add_uids (alert, state->more_uids);
 }
 
 void

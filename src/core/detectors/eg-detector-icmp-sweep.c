@@ -56,7 +56,7 @@ on_flow (gpointer      state,
                                         flow->orig_p == 13 ? "timestamp"
                                         : flow->orig_p == 17 ? "address mask" : "echo",
                                         scan->n_answered);
-  eg_alert_add_uids (alert, scan->uids);
+  eg_alert_add_scan_uids (alert, scan);
   eg_detectors_report (ds, alert, 0);
 }
 

@@ -58,7 +58,7 @@ on_flow (gpointer      state,
   port = eg_detectors_format_port (ds, flow->resp_p, flow->proto);
   alert->description = g_strdup_printf ("%s probed %s on %u hosts; none answered",
                                         eg_addr_to_string (&flow->orig_h, src), port, n);
-  eg_alert_add_uids (alert, scan->uids);
+  eg_alert_add_scan_uids (alert, scan);
   eg_detectors_report (ds, alert, 0);
 }
 

@@ -50,7 +50,7 @@ on_flow (gpointer      state,
                                         scan->n_distinct,
                                         eg_proto_to_string (flow->proto),
                                         eg_addr_to_string (&flow->resp_h, dst));
-  eg_alert_add_uids (alert, scan->uids);
+  eg_alert_add_scan_uids (alert, scan);
   eg_detectors_report (ds, alert, 0);
 }
 

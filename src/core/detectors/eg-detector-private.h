@@ -167,7 +167,12 @@ typedef struct {
   EgAddr     *set;           /* all of them once there are more: open addressing, */
   guint       set_size;      /* set_size slots (a power of two), family 0xff empty */
   guint       n_distinct;    /* a port is an EgAddr of family 0 */
-  GArray     *uids;          /* EgUid: the first EG_SCAN_MAX_UIDS evidence flows; NULL before one */
+  /* The first EG_SCAN_MAX_UIDS evidence flows: the first inline (most
+   * states never see a second flow, and a state with nothing allocated
+   * costs nothing to free), the others in more_uids from the second on. */
+  EgUid       first_uid;
+  guint       n_uids;
+  GArray     *more_uids;     /* EgUid; NULL before a second */
   guint64     pkts;
   guint       n_flows;
   guint       n_answered;
@@ -204,5 +209,8 @@ void         eg_scan_port_value        (EgAddr         *value,
 /* uids: EgUid, may be NULL (none). */
 void         eg_alert_add_uids         (EgAlert        *alert,
                                         GArray         *uids);
+/* The state's evidence flows, in the order they came. */
+void         eg_alert_add_scan_uids    (EgAlert        *alert,
+                                        const EgScanState *state);
 
 G_END_DECLS

@@ -49,7 +49,7 @@ on_flow (gpointer      state,
   alert->description = g_strdup_printf ("%s was refused %u times by %s %s and kept trying",
                                         eg_addr_to_string (&flow->orig_h, src), n,
                                         eg_addr_to_string (&flow->resp_h, dst), port);
-  eg_alert_add_uids (alert, scan->uids);
+  eg_alert_add_scan_uids (alert, scan);
   eg_detectors_report (ds, alert, 0);
 }
 

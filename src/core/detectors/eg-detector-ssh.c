@@ -78,7 +78,7 @@ on_flow (gpointer      state,
       alert->description = g_strdup_printf ("%s made %u SSH connections to %s %s too small "
                                             "for a login that worked (password guessing)",
                                             src, n, dst, port);
-      eg_alert_add_uids (alert, scan->uids);
+      eg_alert_add_scan_uids (alert, scan);
       eg_detectors_report (ds, alert, 0);
     }
 }
