@@ -88,6 +88,17 @@ eg_chunk_pool_take (EgChunkPool *pool)
   return chunk ? chunk : prepare_chunk (pool->bytes);
 }
 
+guint
+eg_chunk_pool_get_n_ready (EgChunkPool *pool)
+{
+  guint n;
+
+  g_mutex_lock (&pool->lock);
+  n = pool->n_spares;
+  g_mutex_unlock (&pool->lock);
+  return n;
+}
+
 void
 eg_chunk_pool_free (EgChunkPool *pool)
 {

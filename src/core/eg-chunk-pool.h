@@ -20,6 +20,8 @@ EgChunkPool *eg_chunk_pool_new  (gsize        chunk_bytes);
  * one prepared ahead when there is one, else one made now (and more are
  * prepared ahead from then on). */
 gpointer     eg_chunk_pool_take (EgChunkPool *pool);
+/* How many chunks wait prepared now. */
+guint        eg_chunk_pool_get_n_ready (EgChunkPool *pool);
 /* Frees the chunks prepared ahead, not the ones taken. */
 void         eg_chunk_pool_free (EgChunkPool *pool);
 
