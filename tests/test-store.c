@@ -170,11 +170,12 @@ test_open_upgrade (void)
   sensor = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
 
-  /* Schema 4 is schema 1 with one index more, one less, the outbox floor
-   * and the flows' context column: take it back to 1. */
+  /* Schema 5 is schema 1 with one index more, one less, the outbox floor,
+   * the flows' context column and no time per sent row: take it back to 1. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; DROP TABLE outbox_floor;"
                                  "ALTER TABLE flows DROP COLUMN context;"
+                                 "ALTER TABLE outbox ADD COLUMN sent_at REAL;"
                                  "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;"
                                  "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
@@ -203,6 +204,8 @@ test_open_upgrade (void)
   g_assert_cmpint (sql_int (db, "PRAGMA user_version"), ==, EG_STORE_SCHEMA_VERSION);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM pragma_table_info ('flows') "
                             "WHERE name = 'context'"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM pragma_table_info ('outbox') "
+                            "WHERE name = 'sent_at'"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 1);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "

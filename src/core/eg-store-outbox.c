@@ -186,17 +186,16 @@ mark_sent_func (EgStore  *store,
    * nothing else can match, and a row changes once instead of a statement
    * per row. A row that changed while in flight (another generation) keeps
    * waiting: its new content goes out again under the same key. */
-  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1, sent_at = ?1 "
-                      "WHERE flow_id BETWEEN ?2 AND ?3 AND generation = ?4", -1, &stmt, NULL);
+  sqlite3_prepare_v2 (db, "UPDATE outbox SET state = 1 "
+                      "WHERE flow_id BETWEEN ?1 AND ?2 AND generation = ?3", -1, &stmt, NULL);
   for (guint i = 0, end; i < job->n; i = end + 1)
     {
       for (end = i; end + 1 < job->n && rows[end + 1].id == rows[end].id + 1
                     && rows[end + 1].generation == rows[i].generation; end++)
         ;
-      sqlite3_bind_double (stmt, 1, now);
-      sqlite3_bind_int64 (stmt, 2, rows[i].id);
-      sqlite3_bind_int64 (stmt, 3, rows[end].id);
-      sqlite3_bind_int64 (stmt, 4, rows[i].generation);
+      sqlite3_bind_int64 (stmt, 1, rows[i].id);
+      sqlite3_bind_int64 (stmt, 2, rows[end].id);
+      sqlite3_bind_int64 (stmt, 3, rows[i].generation);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           eg_store_set_sqlite_error (error, store, db, "marking rows sent");
