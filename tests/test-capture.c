@@ -212,11 +212,72 @@ test_orders_and_damage (void)
   eg_test_rmdir (dir);
 }
 
+static gboolean
+all_bytes (const guint8 *data,
+           guint         n,
+           guint8        value)
+{
+  for (guint i = 0; i < n; i++)
+    if (data[i] != value)
+      return FALSE;
+  return TRUE;
+}
+
+/* A file cut short while it is read (a rotating tcpdump overwriting it):
+ * the map's pages past the new end used to raise SIGBUS and kill the
+ * process. Now the read ends with the truncated-file error, and no frame
+ * handed out holds anything but the file's bytes, zeros least of all. */
+static void
+test_file_shrinks (void)
+{
+  enum { N = 20000, LEN = 1000, RECORD = LEN + 16 };
+  const gsize cut = 4000000 + 123;   /* not on a page boundary */
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree guint32 *caplens = g_new (guint32, N);
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EgCapture) capture = NULL;
+  EgCaptureStatus status;
+  EgFrame frame;
+  guint n = 0;
+
+  for (guint i = 0; i < N; i++)
+    caplens[i] = LEN;
+  bytes = make_pcap (FALSE, FALSE, 65535, caplens, N);
+  path = write_temp (dir, "shrinking.pcap", bytes, 0);
+  capture = eg_capture_open_file (path, &error);
+  g_assert_no_error (error);
+  for (; n < 2000; n++)
+    {
+      g_assert_cmpint (eg_capture_next (capture, &frame, 0, &error), ==, EG_CAPTURE_FRAME);
+      g_assert_true (all_bytes (frame.data, frame.caplen, 0x5a));
+    }
+  g_assert_cmpint (truncate (path, cut), ==, 0);
+  while ((status = eg_capture_next (capture, &frame, 0, &error)) == EG_CAPTURE_FRAME)
+    {
+      g_assert_cmpuint (frame.caplen, ==, LEN);
+      g_assert_true (all_bytes (frame.data, frame.caplen, 0x5a));
+      n++;
+    }
+  g_assert_cmpint (status, ==, EG_CAPTURE_ERROR);
+  g_assert_error (error, EG_ERROR, EG_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "shrinking.pcap: the capture is damaged after"));
+  g_assert_nonnull (strstr (error->message, "shrank from 20320024 to 4000123 bytes"));
+  /* Every whole record before the cut, but those in the page before it. */
+  g_assert_cmpuint (24 + (gsize) n * RECORD, <=, cut);
+  g_assert_cmpuint (24 + (gsize) n * RECORD + 2 * 4096 + RECORD, >=, cut);
+  g_clear_error (&error);
+  g_assert_cmpint (eg_capture_next (capture, &frame, 0, &error), ==, EG_CAPTURE_ERROR);
+  eg_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/capture/mapped-like-libpcap/real-captures", test_real_captures);
   g_test_add_func ("/capture/mapped-like-libpcap/orders-and-damage", test_orders_and_damage);
+  g_test_add_func ("/capture/mapped/file-shrinks-while-read", test_file_shrinks);
   return g_test_run ();
 }

@@ -2,8 +2,11 @@
 #include "eg-pcap-map.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+
+#include "eg-map-guard.h"
 
 #define FILE_HEADER_LEN   24
 #define RECORD_HEADER_LEN 16
@@ -17,6 +20,8 @@
 struct _EgPcapMap {
   const guint8 *data;
   gsize         size;
+  EgMapGuard   *guard;      /* the file shrinking under the map */
+  int           fd;         /* not ours: to say how short it became */
   gsize         offset;
   gsize         released;   /* bytes before this are no longer mapped in */
   guint         snaplen;
@@ -76,6 +81,14 @@ eg_pcap_map_open (int   fd,
   madvise (data, st.st_size, MADV_WILLNEED);
 
   map = g_new0 (EgPcapMap, 1);
+  map->guard = eg_map_guard_add (data, st.st_size);
+  if (map->guard == NULL)
+    {
+      munmap (data, st.st_size);
+      g_free (map);
+      return NULL;
+    }
+  map->fd = fd;
   map->data = data;
   map->size = st.st_size;
   map->offset = FILE_HEADER_LEN;
@@ -90,6 +103,7 @@ eg_pcap_map_free (EgPcapMap *map)
 {
   if (map == NULL)
     return;
+  eg_map_guard_remove (map->guard);
   munmap ((void *) map->data, map->size);
   g_free (map);
 }
@@ -109,6 +123,43 @@ release_read_pages (EgPcapMap *map,
   map->released = end;
 }
 
+/* Reading past the file's end read zeros (eg-map-guard.c): what was read
+ * before stands, nothing after it is believed. */
+static EgCaptureStatus
+shrunk_error (EgPcapMap   *map,
+              const char **message)
+{
+  struct stat st;
+
+  if (fstat (map->fd, &st) == 0)
+    g_snprintf (map->message, sizeof map->message,
+                "truncated dump file; it shrank from %" G_GSIZE_FORMAT " to %" G_GINT64_FORMAT
+                " bytes while it was read", map->size, (gint64) st.st_size);
+  else
+    g_snprintf (map->message, sizeof map->message,
+                "truncated dump file; it shrank from %" G_GSIZE_FORMAT " bytes while it was read",
+                map->size);
+  *message = map->message;
+  map->offset = map->size;   /* and it stays at its end */
+  return EG_CAPTURE_ERROR;
+}
+
+/* Touches every page of the record before it is handed out, and the page
+ * after its last byte: bytes past a shorter file's end in its last page
+ * read as zeros without a fault, but the page after them faults. So a
+ * record the file lost is refused here, not read as zeros later (a few
+ * whole records just before the new end may be refused with it). */
+static void
+touch_record (const EgPcapMap *map,
+              gsize            start,
+              gsize            end)
+{
+  gsize last = ((end - 1) & ~(gsize) 4095) + 4096;
+
+  for (gsize at = start & ~(gsize) 4095; at <= last && at < map->size; at += 4096)
+    (void) *(volatile const guint8 *) (map->data + at);
+}
+
 EgCaptureStatus
 eg_pcap_map_next (EgPcapMap   *map,
                   EgFrame     *frame,
@@ -117,6 +168,8 @@ eg_pcap_map_next (EgPcapMap   *map,
   gsize left = map->size - map->offset;
   guint32 sec, frac, caplen, len;
 
+  if (eg_map_guard_tripped (map->guard))
+    return shrunk_error (map, message);
   if (left == 0)
     return EG_CAPTURE_EOF;
   /* libpcap's words, so a damaged file reads the same either way. */
@@ -154,6 +207,9 @@ eg_pcap_map_next (EgPcapMap   *map,
       *message = map->message;
       return EG_CAPTURE_ERROR;
     }
+  touch_record (map, map->offset, map->offset + RECORD_HEADER_LEN + caplen);
+  if (eg_map_guard_tripped (map->guard))
+    return shrunk_error (map, message);
 
   /* As libpcap scales to nanoseconds, so timestamps are the same doubles. */
   frame->ts = sec + (map->nsec ? frac : frac * 1000.0) / 1e9;
