@@ -447,8 +447,13 @@ read_path (EgEngine    *self,
   else
     {
       g_autoptr(EgCapture) capture = eg_capture_open_file (path, error);
+      guint8 identity[EG_INPUT_IDENTITY_LEN];
+
       if (capture == NULL)
         return FALSE;
+      /* Without it (a file gone between the two opens) uids stay random. */
+      if (eg_input_identify (path, identity, NULL))
+        eg_flow_table_set_uid_source (self->table, identity, sizeof identity);
       return read_capture (self, capture, error);
     }
 }

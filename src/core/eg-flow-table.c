@@ -66,6 +66,8 @@ struct _EgFlowTable {
   EgConfig        *config;
   EgSipKey         hash_key;
   EgSipKey         uid_key;
+  gboolean         uid_from_source;   /* eg_flow_table_set_uid_source */
+  guint64          source_flows;      /* flows created since it */
   Entry          **buckets;
   guint            n_buckets;   /* a power of two */
   guint            n_entries;
@@ -232,6 +234,20 @@ eg_flow_table_free (EgFlowTable *table)
   g_clear_pointer (&table->dpi, eg_dpi_free);
   eg_config_free (table->config);
   g_free (table);
+}
+
+void
+eg_flow_table_set_uid_source (EgFlowTable  *table,
+                              const guint8 *identity,
+                              gsize         len)
+{
+  static const EgSipKey domain = { G_GUINT64_CONSTANT (0x6564676567756172),   /* "edgeguar" */
+                                   G_GUINT64_CONSTANT (0x642d756964730001) }; /* "d-uids" 1 */
+
+  table->uid_key.k0 = eg_siphash (&domain, identity, len);
+  table->uid_key.k1 = table->uid_key.k0 ^ eg_siphash (&domain, identity, len / 2);
+  table->uid_from_source = TRUE;
+  table->source_flows = 0;
 }
 
 void
@@ -534,9 +550,17 @@ create_entry (EgFlowTable    *table,
     }
   if (!table->defer_community_id)
     eg_flow_compute_community_id (f);
-  /* Unique per flow and unguessable, reproducible with a fixed seed. */
+  /* Unique per flow and unguessable, reproducible with a fixed seed; from
+   * a file, the same on every reading of it: the packet order is the
+   * file's, so the n-th flow created is the same flow (the bucket hash is
+   * keyed at random, and left out). */
   {
     guint64 words[3] = { hash, 0, ++table->stats.flows_created };
+    if (table->uid_from_source)
+      {
+        words[0] = 0;
+        words[2] = ++table->source_flows;
+      }
     memcpy (&words[1], &ts, sizeof ts);
     guint64 a = eg_siphash (&table->uid_key, words, sizeof words);
     words[2] ^= G_GUINT64_CONSTANT (0xa5a5a5a5a5a5a5a5);

@@ -164,8 +164,8 @@ eg_stat_stddev (const EgStat *stat,
 }
 
 /* Zeek's uids are "C" and base62 digits of random bits; ours come from a
- * keyed hash of the flow's key and first timestamp, so they are unique per
- * run and reproducible when the seed is fixed. */
+ * keyed hash of the flow's first timestamp and more: unique per run, and the
+ * same on every reading of one capture file (eg_flow_table_set_uid_source). */
 void
 eg_flow_make_uid (char    uid[EG_UID_LEN],
                   guint64 a,

@@ -55,3 +55,34 @@ eg_input_sniff (const char  *path,
                "(Zeek conn.log, Argus binetflow)", path);
   return FALSE;
 }
+
+gboolean
+eg_input_identify (const char  *path,
+                   guint8       identity[EG_INPUT_IDENTITY_LEN],
+                   GError     **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buf = g_malloc (64 * 1024);
+  gsize total = 0, len = EG_INPUT_IDENTITY_LEN;
+  FILE *file = fopen (path, "rb");
+
+  if (file == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, EG_ERROR, saved == ENOENT ? EG_ERROR_NOT_FOUND : EG_ERROR_FAILED,
+                   "Cannot open “%s”: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  while (total < 1024 * 1024)
+    {
+      gsize n = fread (buf, 1, 64 * 1024, file);
+
+      if (n == 0)
+        break;
+      g_checksum_update (sum, buf, n);
+      total += n;
+    }
+  fclose (file);
+  g_checksum_get_digest (sum, identity, &len);
+  return TRUE;
+}

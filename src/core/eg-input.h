@@ -15,4 +15,14 @@ gboolean eg_input_sniff (const char  *path,
                          EgInputKind *kind,
                          GError     **error);
 
+#define EG_INPUT_IDENTITY_LEN 32
+
+/* What names a capture however it is copied, moved or renamed: a SHA-256
+ * of its first mebibyte (all of it when shorter). Two files that share
+ * their first mebibyte hold the same first packets, which are the same
+ * flows. */
+gboolean eg_input_identify (const char  *path,
+                            guint8       identity[EG_INPUT_IDENTITY_LEN],
+                            GError     **error);
+
 G_END_DECLS
