@@ -20,6 +20,7 @@
 #include "eg-history-page.h"
 #include "eg-host-timeline.h"
 #include "eg-preferences-window.h"
+#include "eg-store-private.h"
 #include "eg-test-gui.h"
 #include "eg-test-util.h"
 #include "eg-window.h"
@@ -1175,6 +1176,47 @@ test_window_bad_file (void)
   eg_test_rmdir (dir);
 }
 
+static gboolean
+status_says_disk_full (gpointer data)
+{
+  return strstr (eg_window_get_status_text (data), "disk full") != NULL;
+}
+
+static gboolean
+status_says_room_again (gpointer data)
+{
+  return strstr (eg_window_get_status_text (data), "disk full") == NULL;
+}
+
+/* A full disk while a capture is read: the status line says how many flows
+ * wait, and once there is room every flow shown is in the database. */
+static void
+test_window_disk_full (void)
+{
+  g_autofree char *demo = eg_test_source_path ("data/demo.pcap");
+  g_autoptr(GError) error = NULL;
+  EgWindow *window = open_window ();
+  EgStore *store = eg_window_get_store (window);
+  gint64 before = eg_store_count_flows (store, &error);
+
+  g_assert_no_error (error);
+  eg_store_limit_for_test (store, 1, 0);
+  open_capture (window, demo);
+  wait_until (status_says_disk_full, window);
+  g_assert_nonnull (strstr (eg_window_get_status_text (window), "flows wait to be stored"));
+  g_assert_true (gtk_widget_has_css_class (eg_window_get_status_label (window),
+                                           "error"));
+  g_assert_cmpint (eg_store_count_flows (store, &error), <, before + 100);
+
+  eg_store_limit_for_test (store, 0, 0);
+  wait_until (status_says_room_again, window);
+  g_assert_true (eg_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (eg_store_count_flows (store, &error), >=,
+                   before + eg_flow_list_get_n_flows (eg_window_get_flow_list (window)));
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1193,5 +1235,6 @@ main (int    argc,
   g_test_add_func ("/gui/window/upload", test_window_upload);
   g_test_add_func ("/gui/window/pause", test_window_pause);
   g_test_add_func ("/gui/window/bad-file", test_window_bad_file);
+  g_test_add_func ("/gui/window/disk-full", test_window_disk_full);
   return eg_test_gui_run (&app);
 }

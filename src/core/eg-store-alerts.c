@@ -103,8 +103,8 @@ eg_store_add_alerts (EgStore   *store,
       return;
     }
   g_ptr_array_set_free_func (alerts, (GDestroyNotify) eg_alert_free);
-  eg_store_write_async (store, insert_alerts_func, alerts,
-                        (GDestroyNotify) g_ptr_array_unref, alerts->len);
+  eg_store_write_rows_async (store, insert_alerts_func, alerts,
+                             (GDestroyNotify) g_ptr_array_unref, 0, alerts->len);
 }
 
 GPtrArray *

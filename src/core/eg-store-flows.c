@@ -548,7 +548,7 @@ eg_store_add_flows (EgStore      *store,
   job = g_new (FlowsJob, 1);
   job->flows = g_memdup2 (flows, sizeof (EgFlow) * n_flows);
   job->n = n_flows;
-  eg_store_write_async (store, insert_flows_func, job, flows_job_free, n_flows);
+  eg_store_write_rows_async (store, insert_flows_func, job, flows_job_free, n_flows, 0);
 }
 
 gboolean

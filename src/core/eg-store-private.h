@@ -34,6 +34,16 @@ struct _EgStore {
   guint            queued_weight;
   gboolean         closing;
   GError          *async_error;      /* first failed background job */
+  /* A full disk: background jobs wait here, in order, and are tried again
+   * every HELD_RETRY; sync jobs fail at once. Under lock. */
+  GQueue           held;
+  GError          *held_error;       /* why they wait; NULL: writes go through */
+  guint64          held_weight;
+  guint64          held_flows, held_alerts;
+  guint64          lost_flows, lost_alerts;   /* given up: over HELD_MAX_WEIGHT, or at close */
+  gint64           next_retry;       /* monotonic µs */
+  guint64          held_max_weight;
+  gint64           max_pages;        /* for the writer to apply; -1: nothing new */
 
   /* Checkpoints: a thread and a connection of their own. */
   sqlite3         *checkpoint_db;
@@ -90,6 +100,21 @@ void      eg_store_write_async      (EgStore         *store,
                                      gpointer         data,
                                      GDestroyNotify   free_data,
                                      guint            weight);
+/* The same, for a job that stores rows: what a full disk holds back is
+ * counted in flows and alerts (eg_store_get_write_state). */
+void      eg_store_write_rows_async (EgStore         *store,
+                                     EgStoreWriteFunc func,
+                                     gpointer         data,
+                                     GDestroyNotify   free_data,
+                                     guint            n_flows,
+                                     guint            n_alerts);
+/* A full disk without filling one: the writer's connection may grow the
+ * file to at most n_pages (0: SQLite's maximum; a size below the file's
+ * is its size), and memory holds back held jobs up to max_weight flows.
+ * For tests. */
+void      eg_store_limit_for_test   (EgStore         *store,
+                                     guint64          n_pages,
+                                     guint64          max_weight);
 sqlite3  *eg_store_lock_reader      (EgStore      *store);
 void      eg_store_unlock_reader    (EgStore      *store);
 

@@ -19,6 +19,10 @@
 #define WRITER_BATCH_WEIGHT 100000
 /* The queue's bound: add_flows waits beyond it. */
 #define QUEUE_MAX_WEIGHT    200000
+/* A full disk: how often held jobs are tried again, and how many flows'
+ * worth of them memory keeps (each EgFlow is under a kilobyte). */
+#define HELD_RETRY          G_TIME_SPAN_SECOND
+#define HELD_MAX_WEIGHT     250000
 /* WAL pages (4 KiB) after which a checkpoint copies them into the database. */
 #define CHECKPOINT_PAGES    8192
 
@@ -100,6 +104,8 @@ typedef struct {
   gboolean         sync;
   gboolean         done;
   GError          *error;
+  guint            n_flows, n_alerts;
+  gboolean         deferred;   /* not run: a job before it found the disk full */
 } Job;
 
 void
@@ -350,6 +356,12 @@ flush_func (EgStore  *store,
   return TRUE;
 }
 
+static gboolean
+is_no_space (const GError *error)
+{
+  return g_error_matches (error, EG_ERROR, EG_ERROR_NO_SPACE);
+}
+
 /* One job in a transaction of its own. */
 static void
 run_job_alone (EgStore *store,
@@ -398,8 +410,20 @@ run_jobs (EgStore   *store,
   if (ok && eg_store_exec (store, db, "COMMIT", &tx_error))
     return;
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  for (guint i = 0; i < batch->len; i++)
-    run_job_alone (store, batch->pdata[i]);
+  for (guint i = 0, full = FALSE; i < batch->len; i++)
+    {
+      Job *job = batch->pdata[i];
+
+      /* After a job the disk had no room for, none runs: a later one
+       * (a relabel, say) must not overtake the rows it would change. */
+      if (full)
+        {
+          job->deferred = TRUE;
+          continue;
+        }
+      run_job_alone (store, job);
+      full = is_no_space (job->error);
+    }
 }
 
 typedef struct {
@@ -500,6 +524,144 @@ eg_store_get_last_retention (EgStore       *store,
   return any;
 }
 
+static void trim_held (EgStore *store);
+
+/* After its run: a background job that found the disk full goes to the
+ * held queue, every other one is done. Under lock. */
+static void
+finish_job (EgStore *store,
+            Job     *job)
+{
+  if (job->sync)
+    {
+      /* Its caller tells the operator: a relabel refused, a flush. */
+      if (job->deferred && job->error == NULL && store->held_error)
+        job->error = g_error_copy (store->held_error);
+      job->done = TRUE;
+      return;
+    }
+  if (job->deferred || is_no_space (job->error))
+    {
+      if (store->held_error == NULL)
+        {
+          store->held_error = job->error ? g_error_copy (job->error)
+                              : g_error_new (EG_ERROR, EG_ERROR_NO_SPACE,
+                                             "Database %s: the disk is full", store->path);
+          store->next_retry = g_get_monotonic_time () + HELD_RETRY;
+          g_message ("%s: writes wait until there is room", store->held_error->message);
+        }
+      g_clear_error (&job->error);
+      job->deferred = FALSE;
+      store->held_weight += job->weight;
+      store->held_flows += job->n_flows;
+      store->held_alerts += job->n_alerts;
+      g_queue_push_tail (&store->held, job);
+      trim_held (store);
+      return;
+    }
+  /* The first failure waits for eg_store_flush; later ones are only
+   * logged (a runtime condition, not a bug). */
+  if (job->error && store->async_error == NULL)
+    store->async_error = g_steal_pointer (&job->error);
+  if (job->error)
+    g_message ("%s", job->error->message);
+  g_clear_error (&job->error);
+  if (job->free_data)
+    job->free_data (job->data);
+  g_free (job);
+}
+
+static Job *
+pop_held (EgStore *store)
+{
+  Job *job = g_queue_pop_head (&store->held);
+
+  store->held_weight -= job->weight;
+  store->held_flows -= job->n_flows;
+  store->held_alerts -= job->n_alerts;
+  return job;
+}
+
+static void
+give_up_held (EgStore *store,
+              Job     *job)
+{
+  store->lost_flows += job->n_flows;
+  store->lost_alerts += job->n_alerts;
+  if (job->free_data)
+    job->free_data (job->data);
+  g_free (job);
+}
+
+/* Memory keeps a bound: past it, the oldest held jobs are given up. */
+static void
+trim_held (EgStore *store)
+{
+  guint64 lost = store->lost_flows;
+
+  while (store->held_weight > store->held_max_weight && g_queue_get_length (&store->held) > 1)
+    give_up_held (store, pop_held (store));
+  /* Once: the total goes with the message that ends the episode. */
+  if (lost == 0 && store->lost_flows > 0)
+    g_message ("%s: %" G_GUINT64_FORMAT " flows wait; older ones are given up, to keep "
+               "memory bounded", store->held_error->message, store->held_flows);
+}
+
+/* With writes held back, everything new joins them, in order. Under lock. */
+static void
+hold_queued (EgStore *store)
+{
+  while (!g_queue_is_empty (&store->jobs))
+    {
+      Job *job = g_queue_pop_head (&store->jobs);
+
+      store->queued_weight -= job->weight;
+      job->deferred = TRUE;
+      finish_job (store, job);
+    }
+  g_cond_broadcast (&store->cond);
+}
+
+/* Tries the held jobs again, oldest first, one transaction each, until one
+ * still finds no room. Called unlocked; takes the lock. */
+static void
+retry_held (EgStore *store)
+{
+  g_mutex_lock (&store->lock);
+  while (!g_queue_is_empty (&store->held))
+    {
+      Job *job = pop_held (store);
+
+      g_mutex_unlock (&store->lock);
+      run_job_alone (store, job);
+      g_mutex_lock (&store->lock);
+      if (is_no_space (job->error))
+        {
+          g_clear_error (&job->error);
+          store->held_weight += job->weight;
+          store->held_flows += job->n_flows;
+          store->held_alerts += job->n_alerts;
+          g_queue_push_head (&store->held, job);
+          store->next_retry = g_get_monotonic_time () + HELD_RETRY;
+          break;
+        }
+      finish_job (store, job);
+    }
+  if (g_queue_is_empty (&store->held) && store->held_error)
+    {
+      if (store->lost_flows + store->lost_alerts > 0)
+        g_message ("Database %s: there is room again; what waited is stored, but for %"
+                   G_GUINT64_FORMAT " flows and %" G_GUINT64_FORMAT " alerts given up",
+                   store->path, store->lost_flows, store->lost_alerts);
+      else
+        g_message ("Database %s: there is room again; every write that waited is stored",
+                   store->path);
+      g_clear_error (&store->held_error);
+    }
+  g_cond_broadcast (&store->cond);
+  g_mutex_unlock (&store->lock);
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -511,12 +673,57 @@ writer_thread (gpointer data)
       guint weight = 0;
 
       g_mutex_lock (&store->lock);
-      while (g_queue_is_empty (&store->jobs) && !store->closing)
-        g_cond_wait (&store->cond, &store->lock);
+      if (store->max_pages >= 0)
+        {
+          g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                                                  store->max_pages ? store->max_pages
+                                                                   : G_GINT64_CONSTANT (4294967294));
+          store->max_pages = -1;
+          g_mutex_unlock (&store->lock);
+          sqlite3_exec (store->write_db, sql, NULL, NULL, NULL);
+          g_mutex_lock (&store->lock);
+        }
+      while (g_queue_is_empty (&store->jobs) && !store->closing && store->max_pages < 0
+             && (g_queue_is_empty (&store->held) || g_get_monotonic_time () < store->next_retry))
+        {
+          if (g_queue_is_empty (&store->held))
+            g_cond_wait (&store->cond, &store->lock);
+          else
+            g_cond_wait_until (&store->cond, &store->lock, store->next_retry);
+        }
+      if (!g_queue_is_empty (&store->held))
+        {
+          gboolean closing = store->closing;
+
+          hold_queued (store);
+          g_mutex_unlock (&store->lock);
+          if (closing || g_get_monotonic_time () >= store->next_retry)
+            retry_held (store);
+          g_mutex_lock (&store->lock);
+          if (closing && !g_queue_is_empty (&store->held))
+            {
+              /* Closing with the disk still full: the one loss left. */
+              guint64 flows = store->lost_flows, alerts = store->lost_alerts;
+
+              while (!g_queue_is_empty (&store->held))
+                give_up_held (store, pop_held (store));
+              g_message ("%s: closing; %" G_GUINT64_FORMAT " flows and %" G_GUINT64_FORMAT
+                         " alerts were not stored", store->held_error->message,
+                         store->lost_flows - flows, store->lost_alerts - alerts);
+            }
+          g_mutex_unlock (&store->lock);
+          if (closing)
+            break;
+          continue;
+        }
       if (g_queue_is_empty (&store->jobs))
         {
+          gboolean closing = store->closing;
+
           g_mutex_unlock (&store->lock);
-          break;
+          if (closing)
+            break;
+          continue;   /* woken for a limit to apply */
         }
       /* Everything queued up to a batch's worth goes in one transaction. */
       while (!g_queue_is_empty (&store->jobs) && weight < WRITER_BATCH_WEIGHT)
@@ -538,21 +745,7 @@ writer_thread (gpointer data)
           Job *job = batch->pdata[i];
 
           store->queued_weight -= job->weight;
-          if (job->sync)
-            job->done = TRUE;
-          else
-            {
-              /* The first failure waits for eg_store_flush; later ones
-               * are only logged (a runtime condition, not a bug). */
-              if (job->error && store->async_error == NULL)
-                store->async_error = g_steal_pointer (&job->error);
-              if (job->error)
-                g_message ("%s", job->error->message);
-              g_clear_error (&job->error);
-              if (job->free_data)
-                job->free_data (job->data);
-              g_free (job);
-            }
+          finish_job (store, job);
         }
       g_cond_broadcast (&store->cond);
       g_mutex_unlock (&store->lock);
@@ -596,12 +789,14 @@ eg_store_write_sync (EgStore          *store,
   return TRUE;
 }
 
-void
-eg_store_write_async (EgStore          *store,
-                      EgStoreWriteFunc  func,
-                      gpointer          data,
-                      GDestroyNotify    free_data,
-                      guint             weight)
+static void
+queue_async (EgStore          *store,
+             EgStoreWriteFunc  func,
+             gpointer          data,
+             GDestroyNotify    free_data,
+             guint             weight,
+             guint             n_flows,
+             guint             n_alerts)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -609,7 +804,61 @@ eg_store_write_async (EgStore          *store,
   job->data = data;
   job->free_data = free_data;
   job->weight = weight;
+  job->n_flows = n_flows;
+  job->n_alerts = n_alerts;
   queue_job (store, job);
+}
+
+void
+eg_store_write_async (EgStore          *store,
+                      EgStoreWriteFunc  func,
+                      gpointer          data,
+                      GDestroyNotify    free_data,
+                      guint             weight)
+{
+  queue_async (store, func, data, free_data, weight, 0, 0);
+}
+
+void
+eg_store_write_rows_async (EgStore          *store,
+                           EgStoreWriteFunc  func,
+                           gpointer          data,
+                           GDestroyNotify    free_data,
+                           guint             n_flows,
+                           guint             n_alerts)
+{
+  queue_async (store, func, data, free_data, n_flows + n_alerts, n_flows, n_alerts);
+}
+
+void
+eg_store_limit_for_test (EgStore *store,
+                         guint64  n_pages,
+                         guint64  max_weight)
+{
+  g_mutex_lock (&store->lock);
+  store->max_pages = n_pages;
+  store->held_max_weight = max_weight ? max_weight : HELD_MAX_WEIGHT;
+  g_cond_broadcast (&store->cond);
+  g_mutex_unlock (&store->lock);
+}
+
+void
+eg_store_get_write_state (EgStore           *store,
+                          EgStoreWriteState *state)
+{
+  g_mutex_lock (&store->lock);
+  state->waiting_flows = store->held_flows;
+  state->waiting_alerts = store->held_alerts;
+  state->lost_flows = store->lost_flows;
+  state->lost_alerts = store->lost_alerts;
+  state->reason = store->held_error ? g_strdup (store->held_error->message) : NULL;
+  g_mutex_unlock (&store->lock);
+}
+
+void
+eg_store_write_state_clear (EgStoreWriteState *state)
+{
+  g_clear_pointer (&state->reason, g_free);
 }
 
 gboolean
@@ -617,9 +866,22 @@ eg_store_flush (EgStore  *store,
                 GError  **error)
 {
   GError *async_error;
+  g_autoptr(GError) sync_error = NULL;
 
-  if (!eg_store_write_sync (store, flush_func, NULL, error))
-    return FALSE;
+  if (!eg_store_write_sync (store, flush_func, NULL, &sync_error))
+    {
+      EgStoreWriteState state;
+
+      eg_store_get_write_state (store, &state);
+      if (is_no_space (sync_error) && state.waiting_flows + state.waiting_alerts > 0)
+        g_set_error (error, EG_ERROR, EG_ERROR_NO_SPACE,
+                     "%s; %" G_GUINT64_FORMAT " flows and %" G_GUINT64_FORMAT " alerts wait "
+                     "for room", sync_error->message, state.waiting_flows, state.waiting_alerts);
+      else
+        g_propagate_error (error, g_steal_pointer (&sync_error));
+      eg_store_write_state_clear (&state);
+      return FALSE;
+    }
   g_mutex_lock (&store->lock);
   async_error = g_steal_pointer (&store->async_error);
   g_mutex_unlock (&store->lock);
@@ -714,6 +976,7 @@ store_free (EgStore *store)
   if (store->read_db)
     sqlite3_close (store->read_db);
   g_clear_error (&store->async_error);
+  g_clear_error (&store->held_error);
   g_clear_pointer (&store->rules, eg_label_rule_set_free);
   g_mutex_clear (&store->lock);
   g_mutex_clear (&store->read_lock);
@@ -740,6 +1003,9 @@ eg_store_open (const char  *path,
   g_mutex_init (&store->checkpoint_lock);
   g_cond_init (&store->checkpoint_cond);
   g_queue_init (&store->jobs);
+  g_queue_init (&store->held);
+  store->held_max_weight = HELD_MAX_WEIGHT;
+  store->max_pages = -1;
   store->path = g_strdup (path);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)

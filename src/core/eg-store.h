@@ -84,8 +84,25 @@ void        eg_store_add_flows          (EgStore        *store,
 /* The store takes the alerts (and the array). */
 void        eg_store_add_alerts         (EgStore        *store,
                                          GPtrArray      *alerts);
+/* Whether writes reach the disk. When it is full, the flows and alerts
+ * already queued and those that come wait in memory, in order, and are
+ * tried again every second: none is lost while the operator frees space,
+ * up to a bound (about 250,000 flows); past it, and at close, the oldest
+ * are given up and counted. */
+typedef struct {
+  guint64  waiting_flows;   /* held back, stored once there is room */
+  guint64  waiting_alerts;
+  guint64  lost_flows;      /* given up since the store opened */
+  guint64  lost_alerts;
+  char    *reason;          /* NULL when writes go through */
+} EgStoreWriteState;
+
+void        eg_store_get_write_state    (EgStore           *store,
+                                         EgStoreWriteState *state);
+void        eg_store_write_state_clear  (EgStoreWriteState *state);
 /* Waits until everything queued so far is committed; reports the first
- * failed background write since the last flush. */
+ * failed background write since the last flush, or a full disk that holds
+ * writes back. */
 gboolean    eg_store_flush              (EgStore        *store,
                                          GError        **error);
 

@@ -21,5 +21,7 @@ gboolean    eg_window_get_exporting  (EgWindow  *self,
 void        eg_window_dismiss_toasts (EgWindow  *self);
 /* The name of the page shown: "flows", "alerts", "timeline", ... */
 const char *eg_window_get_visible_page (EgWindow *self);
+/* The status line at the window's foot. */
+GtkWidget  *eg_window_get_status_label (EgWindow *self);
 
 G_END_DECLS

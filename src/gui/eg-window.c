@@ -70,6 +70,8 @@ struct _EgWindow
   AdwToast            *warning_toast;
   GPtrArray           *toasts;        /* AdwToast * shown, not owned */
   guint                n_warnings;
+  gboolean             disk_full;       /* the store holds writes back */
+  guint                disk_watch;      /* while it does: the status each second */
 };
 
 enum {
@@ -181,6 +183,63 @@ format_count (guint64 n)
   return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
 }
 
+static void update_status (EgWindow *self);
+
+/* With no capture running, nothing else updates the status line. */
+static gboolean
+on_disk_watch_cb (gpointer data)
+{
+  update_status (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A full disk: flows wait in memory (eg_store_get_write_state). The status
+ * line says how many while it lasts; a toast marks its start and end. */
+static void
+update_disk_state (EgWindow  *self,
+                   char     **status)
+{
+  EgStoreWriteState state;
+  g_autofree char *waiting = NULL;
+
+  if (self->store == NULL)
+    return;
+  eg_store_get_write_state (self->store, &state);
+  if (state.reason != NULL)
+    {
+      char *full;
+
+      waiting = format_count (state.waiting_flows);
+      /* Translators: the status line while the disk is full; %s: the status
+       * line, then a number of flows. */
+      full = g_strdup_printf (_("%s · disk full: %s flows wait to be stored"), *status, waiting);
+      g_free (*status);
+      *status = full;
+      if (!self->disk_full)
+        {
+          show_toast (self, _("The disk is full: flows wait in memory and are stored once "
+                              "there is room"));
+          gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+          self->disk_watch = g_timeout_add_seconds (1, on_disk_watch_cb, self);
+        }
+      self->disk_full = TRUE;
+    }
+  else if (self->disk_full)
+    {
+      g_autofree char *lost = format_count (state.lost_flows);
+      g_autofree char *title = state.lost_flows
+        ? g_strdup_printf (_("There is room again; %s flows that waited too long were given up"),
+                           lost)
+        : g_strdup (_("There is room again: the flows that waited are stored"));
+
+      show_toast (self, title);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+      g_clear_handle_id (&self->disk_watch, g_source_remove);
+      self->disk_full = FALSE;
+    }
+  eg_store_write_state_clear (&state);
+}
+
 static void
 update_status (EgWindow *self)
 {
@@ -213,6 +272,7 @@ update_status (EgWindow *self)
   text = g_strdup_printf (_("%s packets/s · %s active flows · %s drops · %s evictions · "
                             "model %s · upload queue %s"),
                           pps, active, drops, evictions, model, queue);
+  update_disk_state (self, &text);
   gtk_label_set_text (self->status_label, text);
 
   if (self->engine == NULL)
@@ -1460,6 +1520,13 @@ eg_window_get_status_text (EgWindow *self)
   return gtk_label_get_text (self->status_label);
 }
 
+GtkWidget *
+eg_window_get_status_label (EgWindow *self)
+{
+  g_return_val_if_fail (EG_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->status_label);
+}
+
 static gboolean
 eg_window_close_request (GtkWindow *window)
 {
@@ -1525,6 +1592,7 @@ eg_window_dispose (GObject *object)
   EgWindow *self = EG_WINDOW (object);
 
   drop_engine (self);
+  g_clear_handle_id (&self->disk_watch, g_source_remove);
   g_clear_object (&self->feed);
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), EG_TYPE_WINDOW);
