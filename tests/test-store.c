@@ -170,16 +170,24 @@ test_open_upgrade (void)
   sensor = g_strdup (eg_store_get_sensor_id (store));
   eg_store_unref (store);
 
-  /* Schema 5 is schema 1 with one index more, one less, the outbox floor,
-   * the flows' context column and no time per sent row: take it back to 1. */
+  /* Schema 6 is schema 1 with one index more, one less, the outbox floor,
+   * the flows' context column, no time per sent row and alerts stored once:
+   * take it back to 1. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX label_history_flow; DROP TABLE outbox_floor;"
                                  "ALTER TABLE flows DROP COLUMN context;"
                                  "ALTER TABLE outbox ADD COLUMN sent_at REAL;"
+                                 "DROP INDEX alerts_once;"
                                  "CREATE INDEX outbox_pending ON outbox (flow_id) WHERE state = 0;"
                                  "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM sqlite_master WHERE name = "
                             "'label_history_flow'"), ==, 0);
+  /* Two copies of an alert, as a capture read twice left them. */
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO alerts (id, ts, detector, dport, description) "
+                                 "VALUES (1, 5.0, 'arp-scan', 0, 'who has'), "
+                                 "(2, 5.0, 'arp-scan', 0, 'who has');"
+                                 "INSERT INTO alert_evidence VALUES (1, 'Ca'), (2, 'Ca');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   store = eg_store_open (path, &error);
@@ -213,6 +221,8 @@ test_open_upgrade (void)
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_history"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM outbox"), ==, 0);
   g_assert_cmpint (sql_int (db, "SELECT count (*) FROM label_changes"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM alerts"), ==, 1);
+  g_assert_cmpint (sql_int (db, "SELECT count (*) FROM alert_evidence"), ==, 1);
   sqlite3_close (db);
   eg_test_rmdir (dir);
 }
@@ -919,6 +929,37 @@ test_alerts (void)
   g_clear_pointer (&back, g_ptr_array_unref);
   back = eg_store_query_alerts (store, NULL, 1700000001.0, 1700000002.0, NULL);
   g_assert_cmpuint (back->len, ==, 1);
+  g_clear_pointer (&back, g_ptr_array_unref);
+
+  /* The same alerts again (a capture read twice): stored once; a new one
+   * beside them is. An alert without addresses is one alert too. */
+  alerts = g_ptr_array_new ();
+  for (guint i = 0; i < 4; i++)
+    {
+      alert = eg_alert_new (i < 3 ? "port-scan-horizontal" : "arp-scan");
+      alert->ts = 1700000000.0 + i;
+      if (i < 3)
+        eg_addr_parse ("10.0.0.5", &alert->src);
+      alert->dport = i < 3 ? 22 : 0;
+      alert->description = g_strdup_printf ("scan %u", i);
+      eg_alert_add_uid (alert, "Cagain");
+      g_ptr_array_add (alerts, alert);
+    }
+  eg_store_add_alerts (store, alerts);
+  alerts = g_ptr_array_new ();
+  alert = eg_alert_new ("arp-scan");
+  alert->ts = 1700000003.0;
+  alert->description = g_strdup ("scan 3");
+  g_ptr_array_add (alerts, alert);
+  eg_store_add_alerts (store, alerts);
+  g_assert_true (eg_store_flush (store, NULL));
+  back = eg_store_query_alerts (store, NULL, 0, 0, NULL);
+  g_assert_cmpuint (back->len, ==, 4);
+  g_clear_pointer (&back, g_ptr_array_unref);
+  /* The copies' evidence went with them. */
+  back = eg_store_query_alerts (store, "Cagain", 0, 0, NULL);
+  g_assert_cmpuint (back->len, ==, 1);
+  g_assert_cmpstr (((EgAlert *) back->pdata[0])->detector, ==, "arp-scan");
 
   eg_store_unref (store);
   eg_test_rmdir (dir);

@@ -46,7 +46,7 @@ insert_alerts_func (EgStore  *store,
     {
       sqlite3_prepare_v3 (db, "INSERT INTO alerts (ts, detector, src, dst, dport, proto, "
                           "threat_level, confidence, description, country, asn) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", -1,
                           SQLITE_PREPARE_PERSISTENT, &store->insert_alert, NULL);
       sqlite3_prepare_v3 (db, "INSERT INTO alert_evidence (alert_id, uid) VALUES (?, ?)", -1,
                           SQLITE_PREPARE_PERSISTENT, &store->insert_evidence, NULL);
@@ -76,6 +76,8 @@ insert_alerts_func (EgStore  *store,
           return FALSE;
         }
       sqlite3_reset (stmt);
+      if (sqlite3_changes (db) == 0)
+        continue;   /* stored before (schema 6): with its evidence */
       id = sqlite3_last_insert_rowid (db);
       for (guint j = 0; j < alert->uids->len; j++)
         {

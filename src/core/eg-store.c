@@ -92,6 +92,20 @@ static const char * const migrations[] = {
    * integer of the same size, and SQLite rewrites the row in place: half
    * the cost of growing each row by a REAL. */
   "ALTER TABLE outbox DROP COLUMN sent_at;",
+  /* 5 -> 6: an alert is stored once. A capture read again raises its alerts
+   * again (its flows keep their uids, eg_flow_table_set_uid_source): the
+   * same detector, time, source, target, port and words are the same
+   * alert. Copies stored before go, with their evidence. */
+  "DELETE FROM alert_evidence WHERE alert_id IN (SELECT a.id FROM alerts a WHERE EXISTS ("
+  "  SELECT 1 FROM alerts b WHERE b.id < a.id AND b.ts = a.ts AND b.detector = a.detector"
+  "  AND b.src IS a.src AND b.dst IS a.dst AND b.dport IS a.dport"
+  "  AND b.description IS a.description));"
+  "DELETE FROM alerts WHERE id NOT IN (SELECT alert_id FROM alert_evidence) AND EXISTS ("
+  "  SELECT 1 FROM alerts b WHERE b.id < alerts.id AND b.ts = alerts.ts"
+  "  AND b.detector = alerts.detector AND b.src IS alerts.src AND b.dst IS alerts.dst"
+  "  AND b.dport IS alerts.dport AND b.description IS alerts.description);"
+  "CREATE UNIQUE INDEX alerts_once ON alerts (ts, detector, coalesce (src, x''),"
+  "  coalesce (dst, x''), coalesce (dport, -1), coalesce (description, ''));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EG_STORE_SCHEMA_VERSION);

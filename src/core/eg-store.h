@@ -24,7 +24,7 @@
 
 G_BEGIN_DECLS
 
-#define EG_STORE_SCHEMA_VERSION 5
+#define EG_STORE_SCHEMA_VERSION 6
 
 typedef struct _EgStore EgStore;
 
