@@ -549,8 +549,10 @@ finish_job (EgStore *store,
   if (job->sync)
     {
       /* Its caller tells the operator: a relabel refused, a flush. */
-      if (job->deferred && job->error == NULL && store->held_error)
-        job->error = g_error_copy (store->held_error);
+      if (job->deferred && job->error == NULL)
+        job->error = store->held_error ? g_error_copy (store->held_error)
+                     : g_error_new (EG_ERROR, EG_ERROR_NO_SPACE,
+                                    "Database %s: the disk is full", store->path);
       job->done = TRUE;
       return;
     }
@@ -704,6 +706,11 @@ writer_thread (gpointer data)
             g_cond_wait (&store->cond, &store->lock);
           else
             g_cond_wait_until (&store->cond, &store->lock, store->next_retry);
+        }
+      if (store->max_pages >= 0)
+        {
+          g_mutex_unlock (&store->lock);
+          continue;   /* the limit first */
         }
       if (!g_queue_is_empty (&store->held))
         {
