@@ -10,6 +10,7 @@
 
 #include "eg-cli.h"
 #include "eg-error.h"
+#include "eg-secret.h"
 #include "eg-sender.h"
 #include "eg-store.h"
 
@@ -64,6 +65,40 @@ on_signal (gpointer user_data)
 
   g_main_loop_quit (up->loop);
   return G_SOURCE_CONTINUE;
+}
+
+/* SASL without a password in the key file: the one the console's
+ * Preferences saved (the keyring, or its 0600 file), so a password typed
+ * once serves both faces and never sits in the key file. */
+static gboolean
+take_saved_password (EgConfig  *config,
+                     GError   **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *password;
+
+  if (config->sasl_mechanism == NULL || *config->sasl_mechanism == '\0'
+      || (config->sasl_password != NULL && *config->sasl_password != '\0'))
+    return TRUE;
+  password = eg_secret_lookup_sasl_password (&local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (password == NULL)
+    {
+      path = eg_secret_get_fallback_path ();
+      g_set_error (error, EG_ERROR, EG_ERROR_NOT_FOUND,
+                   "SASL %s needs a password: set sasl-password in the [kafka] group of the "
+                   "key file, or save it in the console's Preferences (kept in the keyring, "
+                   "or in %s)", config->sasl_mechanism, path);
+      return FALSE;
+    }
+  g_free (config->sasl_password);
+  config->sasl_password = password;
+  return TRUE;
 }
 
 int
@@ -125,6 +160,12 @@ eg_cli_upload_main (int    argc,
     {
       g_free (config->topic);
       config->topic = g_steal_pointer (&topic);
+    }
+
+  if (!take_saved_password (config, &error))
+    {
+      eg_cli_error ("%s", error->message);
+      return 1;
     }
 
   loop = g_main_loop_new (NULL, FALSE);

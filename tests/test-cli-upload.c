@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* edgeguard-cli upload and the SASL password: the key file's, else the one
+ * the console's Preferences saved (here its 0600 file: no keyring answers
+ * in the tests), else a clear error that says where to put one. */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "eg-store.h"
+#include "eg-test-util.h"
+
+static char *
+make_database (const char *dir)
+{
+  char *path = g_build_filename (dir, "edge.db", NULL);
+  g_autoptr(GError) error = NULL;
+  EgStore *store = eg_store_open (path, &error);
+  EgFlow flow;
+  guint8 a[4] = { 10, 0, 0, 7 }, b[4] = { 192, 0, 2, 9 };
+
+  g_assert_no_error (error);
+  eg_flow_init (&flow);
+  g_strlcpy (flow.uid, "Csasl1", sizeof flow.uid);
+  flow.ts = 1700000000.0;
+  eg_addr_set_v4 (&flow.orig_h, a);
+  eg_addr_set_v4 (&flow.resp_h, b);
+  flow.orig_p = 40000;
+  flow.resp_p = 443;
+  flow.proto = IPPROTO_TCP;
+  flow.label = g_intern_string ("Benign");
+  flow.label_source = EG_LABEL_SOURCE_OPERATOR;
+  flow.flags = EG_FLOW_PORT_OF_INTEREST;
+  eg_store_add_flows (store, &flow, 1);
+  g_assert_true (eg_store_flush (store, &error));
+  eg_store_unref (store);
+  return path;
+}
+
+/* Runs an upload for at most a second (SIGINT then: it waits for a
+ * broker that is not there) with XDG_CONFIG_HOME in dir; its stderr. */
+static char *
+run_upload (const char *dir,
+            const char *config,
+            const char *db,
+            int        *status)
+{
+  const char *build = g_getenv ("EG_BUILD_DIR");
+  g_autofree char *cli = g_build_filename (build ? build : ".", "src", "cli", "edgeguard-cli", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_CONFIG_HOME", dir, TRUE);
+  const char *argv[] = { "timeout", "-s", "INT", "1", cli, "upload", "-c", config, "--db", db,
+                         "--bootstrap-servers", "127.0.0.1:1", NULL };
+  g_autoptr(GError) error = NULL;
+  char *err = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, status, &error);
+  g_assert_no_error (error);
+  return err;
+}
+
+static void
+test_sasl_password_sources (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  g_autofree char *db = make_database (dir);
+  g_autofree char *config = g_build_filename (dir, "edgeguard.conf", NULL);
+  g_autofree char *with_password = g_build_filename (dir, "with-password.conf", NULL);
+  g_autofree char *saved_dir = g_build_filename (dir, "edgeguard", NULL);
+  g_autofree char *saved = g_build_filename (saved_dir, "kafka-sasl-password", NULL);
+  g_autofree char *err = NULL;
+  int status;
+
+  g_assert_true (g_file_set_contents (config, "[kafka]\nsecurity-protocol=SASL_PLAINTEXT\n"
+                                      "sasl-mechanism=SCRAM-SHA-256\nsasl-username=edge\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (with_password, "[kafka]\nsecurity-protocol=SASL_PLAINTEXT\n"
+                                      "sasl-mechanism=PLAIN\nsasl-username=edge\n"
+                                      "sasl-password=from-key-file\n", -1, NULL));
+
+  /* None anywhere: said at once, with where to put one; nothing sent. */
+  err = run_upload (dir, config, db, &status);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (err, "SASL SCRAM-SHA-256 needs a password"));
+  g_assert_nonnull (strstr (err, saved));
+  g_clear_pointer (&err, g_free);
+
+  /* The key file's: the producer starts (without a password librdkafka
+   * refuses to create one) and waits for the broker until interrupted. */
+  err = run_upload (dir, with_password, db, &status);
+  g_assert_null (strstr (err, "must be set"));
+  g_assert_nonnull (strstr (err, "interrupted: 1 rows still pending"));
+  g_clear_pointer (&err, g_free);
+
+  /* The one the console saved. */
+  g_assert_cmpint (g_mkdir_with_parents (saved_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (saved, "s3cret\n", -1, NULL));
+  err = run_upload (dir, config, db, &status);
+  g_assert_null (strstr (err, "needs a password"));
+  g_assert_null (strstr (err, "must be set"));
+  g_assert_nonnull (strstr (err, "interrupted: 1 rows still pending"));
+  /* Never logged. */
+  g_assert_null (strstr (err, "s3cret"));
+  eg_test_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/upload/sasl-password-sources", test_sasl_password_sources);
+  return g_test_run ();
+}
