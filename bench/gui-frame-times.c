@@ -13,8 +13,15 @@
  * after-paint: layout and drawing), the interval between painted frames
  * (what an operator sees as stutter) and the main thread's CPU time in that
  * interval (the rest is other threads and processes): p50, p95, p99, max.
+ * Then the main thread's CPU time in each phase of a frame: update (the
+ * scroll, which binds the rows it brings in), layout (styles, measuring,
+ * allocating) and paint (snapshot, drawing, handing the frame to X).
  *
  *   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/gui-frame-times [N] [ORDER]
+ *
+ * It draws with GTK's cairo renderer unless GSK_RENDERER says otherwise:
+ * under Xvfb the GL renderer runs on Mesa's software llvmpipe, and the
+ * run takes ten minutes instead of half of one.
  *
  * ORDER: "arrival" (the table's default) or "dst" (sorted by destination
  * address: every batch lands all over the table).
@@ -39,7 +46,10 @@ typedef struct {
   GArray *work_us;       /* gint64: before-paint → after-paint */
   GArray *interval_us;   /* gint64: after-paint → after-paint */
   GArray *cpu_us;        /* gint64: main-thread CPU time in that interval */
+  GArray *phase_us[3];   /* gint64: main-thread CPU time in update, layout, paint */
 } Samples;
+
+enum { PHASE_UPDATE, PHASE_LAYOUT, PHASE_PAINT, N_PHASES };
 
 typedef struct {
   EgWindow      *window;
@@ -49,6 +59,7 @@ typedef struct {
   Samples        idle;
   Samples       *recording;   /* NULL: not recording */
   gint64         frame_start;
+  gint64         phase_cpu[N_PHASES + 1];   /* at before-paint, then each phase's end */
   gint64         last_paint;
   gint64         last_cpu;
   guint          n_painted;
@@ -93,6 +104,31 @@ on_before_paint_cb (GdkFrameClock *clock,
                     Bench         *bench)
 {
   bench->frame_start = g_get_monotonic_time ();
+  bench->phase_cpu[0] = thread_cpu_time ();
+  for (guint i = 1; i <= N_PHASES; i++)
+    bench->phase_cpu[i] = 0;
+}
+
+/* Connected after GTK's own handlers of each phase: runs as it ends. */
+static void
+on_update_end_cb (GdkFrameClock *clock,
+                  Bench         *bench)
+{
+  bench->phase_cpu[PHASE_UPDATE + 1] = thread_cpu_time ();
+}
+
+static void
+on_layout_end_cb (GdkFrameClock *clock,
+                  Bench         *bench)
+{
+  bench->phase_cpu[PHASE_LAYOUT + 1] = thread_cpu_time ();
+}
+
+static void
+on_paint_end_cb (GdkFrameClock *clock,
+                 Bench         *bench)
+{
+  bench->phase_cpu[PHASE_PAINT + 1] = thread_cpu_time ();
 }
 
 static void
@@ -108,6 +144,19 @@ on_after_paint_cb (GdkFrameClock *clock,
       gint64 work = now - bench->frame_start;
 
       g_array_append_val (bench->recording->work_us, work);
+      /* A frame may skip a phase (nothing to lay out): it counts as 0,
+       * and the next phase starts where the last one run ended. */
+      for (guint i = 0, last = 0; i < N_PHASES; i++)
+        {
+          gint64 used = 0;
+
+          if (bench->phase_cpu[i + 1] != 0)
+            {
+              used = bench->phase_cpu[i + 1] - bench->phase_cpu[last];
+              last = i + 1;
+            }
+          g_array_append_val (bench->recording->phase_us[i], used);
+        }
       if (bench->last_paint != 0)
         {
           gint64 interval = now - bench->last_paint, used = cpu - bench->last_cpu;
@@ -213,6 +262,8 @@ samples_init (Samples *samples)
   samples->work_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   samples->interval_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   samples->cpu_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < N_PHASES; i++)
+    samples->phase_us[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 static void
@@ -221,6 +272,8 @@ samples_clear (Samples *samples)
   g_array_unref (samples->work_us);
   g_array_unref (samples->interval_us);
   g_array_unref (samples->cpu_us);
+  for (guint i = 0; i < N_PHASES; i++)
+    g_array_unref (samples->phase_us[i]);
 }
 
 int
@@ -241,6 +294,9 @@ main (int    argc,
   gint64 start, took;
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* Under Xvfb GL is Mesa's software llvmpipe: frames would measure the
+   * rasteriser in software, not the console. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
     g_setenv ("GSETTINGS_SCHEMA_DIR", EG_SCHEMA_DIR, TRUE);
   if (!gtk_init_check ())
@@ -284,6 +340,10 @@ main (int    argc,
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint_cb), &bench);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &bench);
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.window), tick_cb, &bench, NULL);
+  /* After the tick callback: GTK connects its update handler with it. */
+  g_signal_connect (clock, "update", G_CALLBACK (on_update_end_cb), &bench);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout_end_cb), &bench);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_paint_end_cb), &bench);
   /* The window's first frames build its styles and layout from nothing:
    * the replay starts once the window is up, as an operator's would be. */
   while (bench.n_painted < 30)
@@ -319,6 +379,12 @@ main (int    argc,
    * long interval is other threads and processes holding the cores. */
   report ("main-thread time, replaying", bench.replay.cpu_us);
   report ("main-thread time, idle (peer)", bench.idle.cpu_us);
+  report ("  in update, replaying", bench.replay.phase_us[PHASE_UPDATE]);
+  report ("  in update, idle (peer)", bench.idle.phase_us[PHASE_UPDATE]);
+  report ("  in layout, replaying", bench.replay.phase_us[PHASE_LAYOUT]);
+  report ("  in layout, idle (peer)", bench.idle.phase_us[PHASE_LAYOUT]);
+  report ("  in paint, replaying", bench.replay.phase_us[PHASE_PAINT]);
+  report ("  in paint, idle (peer)", bench.idle.phase_us[PHASE_PAINT]);
 
   eg_flow_list_set_sorter (bench.flows, NULL);
   gtk_window_destroy (GTK_WINDOW (bench.window));

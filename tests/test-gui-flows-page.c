@@ -130,11 +130,142 @@ test_column_layout (void)
   g_settings_reset (settings, "flow-column-widths");
 }
 
+/* The bound cells of the table's shown rows (GTK keeps rows out of the
+ * vertical view unmapped), in the order of the widget tree. */
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *cells)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (child), "eg-list-item");
+
+      if (item == NULL)
+        collect_cells (child, cells);
+      else if (gtk_list_item_get_item (item) != NULL &&
+               gtk_widget_get_mapped (gtk_widget_get_parent (gtk_widget_get_parent (child))))
+        g_ptr_array_add (cells, child);
+    }
+}
+
+/* A cell is drawn (mapped) exactly when GTK allocated it inside the
+ * table's width; returns how many of each there are. */
+static void
+assert_cells_drawn_in_view (GtkColumnView *table,
+                            guint         *n_in_view,
+                            guint         *n_out_of_view)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  int width = gtk_widget_get_width (GTK_WIDGET (table));
+
+  *n_in_view = *n_out_of_view = 0;
+  collect_cells (GTK_WIDGET (table), cells);
+  g_assert_cmpuint (cells->len, >, 0);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = cells->pdata[i];
+      graphene_rect_t bounds;
+      gboolean in_view;
+
+      g_assert_true (gtk_widget_compute_bounds (gtk_widget_get_parent (cell), GTK_WIDGET (table),
+                                                &bounds));
+      in_view = bounds.origin.x < width && bounds.origin.x + bounds.size.width > 0;
+      g_assert_cmpint (gtk_widget_get_mapped (cell), ==, in_view);
+      /* Out of view or not, the cell shows its flow's field. */
+      g_assert_nonnull (gtk_inscription_get_text (GTK_INSCRIPTION (cell)));
+      if (in_view)
+        (*n_in_view)++;
+      else
+        (*n_out_of_view)++;
+    }
+}
+
+static gboolean
+column_cell_mapped (GtkColumnView *table,
+                    guint          column_position)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  GtkWidget *first = NULL;
+  graphene_rect_t bounds;
+  GtkColumnViewColumn *column = column_at (table, column_position);
+  int x = 0;
+
+  for (guint i = 0; i < column_position; i++)
+    if (gtk_column_view_column_get_visible (column_at (table, i)))
+      x += gtk_column_view_column_get_fixed_width (column_at (table, i));
+  collect_cells (GTK_WIDGET (table), cells);
+  /* The first cell whose allocation starts where the column does. */
+  for (guint i = 0; i < cells->len && first == NULL; i++)
+    {
+      GtkWidget *owner = gtk_widget_get_parent (cells->pdata[i]);
+
+      g_assert_true (gtk_widget_compute_bounds (owner, gtk_widget_get_parent (owner), &bounds));
+      if ((int) bounds.origin.x == x &&
+          (int) bounds.size.width == gtk_column_view_column_get_fixed_width (column))
+        first = cells->pdata[i];
+    }
+  g_assert_nonnull (first);
+  return gtk_widget_get_mapped (first);
+}
+
+/* Cells of columns scrolled out of view are not drawn; scrolled into
+ * view, they are. */
+static void
+test_cells_out_of_view (void)
+{
+  g_autofree char *path = eg_test_shared_path ("slips-dataset/test7-malicious.pcap");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkColumnView *table;
+  GtkAdjustment *hadjustment;
+  EgWindow *window;
+  guint n_in, n_out, last;
+
+  if (path == NULL)
+    return;
+  window = eg_test_gui_open_window (app);
+  table = table_of (window);
+  eg_test_gui_open_capture (window, path);
+  eg_test_gui_let_frames_pass (GTK_WIDGET (table));
+
+  /* With the details pane beside it the table shows the first columns. */
+  assert_cells_drawn_in_view (table, &n_in, &n_out);
+  g_assert_cmpuint (n_in, >, 0);
+  g_assert_cmpuint (n_out, >, 0);
+  last = g_list_model_get_n_items (gtk_column_view_get_columns (table)) - 1;
+  while (!gtk_column_view_column_get_visible (column_at (table, last)))
+    last--;
+  g_assert_true (column_cell_mapped (table, 0));
+  g_assert_false (column_cell_mapped (table, last));
+
+  /* Scrolled to the end, the last columns show and the first do not. */
+  hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (table));
+  gtk_adjustment_set_value (hadjustment, gtk_adjustment_get_upper (hadjustment) -
+                                         gtk_adjustment_get_page_size (hadjustment));
+  eg_test_gui_let_frames_pass (GTK_WIDGET (table));
+  assert_cells_drawn_in_view (table, &n_in, &n_out);
+  g_assert_cmpuint (n_in, >, 0);
+  g_assert_cmpuint (n_out, >, 0);
+  g_assert_false (column_cell_mapped (table, 0));
+  g_assert_true (column_cell_mapped (table, last));
+
+  /* A column made wider pushes the ones after it out of view. */
+  gtk_adjustment_set_value (hadjustment, 0);
+  gtk_column_view_column_set_fixed_width (column_at (table, 0), 2000);
+  eg_test_gui_let_frames_pass (GTK_WIDGET (table));
+  assert_cells_drawn_in_view (table, &n_in, &n_out);
+  g_assert_true (column_cell_mapped (table, 0));
+  g_assert_false (column_cell_mapped (table, 1));
+  eg_test_gui_close_window (window);
+  g_settings_reset (settings, "flow-column-widths");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/gui/flows-page/column-layout", test_column_layout);
+  g_test_add_func ("/gui/flows-page/cells-out-of-view", test_cells_out_of_view);
   return eg_test_gui_run (&app);
 }

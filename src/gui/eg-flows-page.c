@@ -38,7 +38,11 @@ struct _EgFlowsPage
   EgFlowFilter      *filter;
   GHashTable        *uids;      /* evidence restriction, or NULL */
   guint              save_widths_id;
+  GtkAdjustment     *hadjustment;
+  guint32            fields_in_view;   /* bit per EgFlowField */
 };
+
+G_STATIC_ASSERT (EG_FLOW_N_FIELDS <= 32);
 
 enum {
   PROP_0,
@@ -180,6 +184,7 @@ on_table_pressed_cb (GtkGestureClick *gesture,
 static GQuark cell_field_quark;
 static GQuark cell_style_quark;
 static GQuark cell_handler_quark;
+static GQuark cell_page_quark;
 
 static void
 on_cell_setup_cb (GtkSignalListItemFactory *factory,
@@ -195,15 +200,22 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
     gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 1.0);
   /* For the table's right click: the row this cell is in. */
   g_object_set_data (G_OBJECT (cell), "eg-list-item", item);
-  g_object_set_qdata (G_OBJECT (cell), cell_field_quark, user_data);
+  /* field + 1: the first field is 0, and a cell is known by having one. */
+  g_object_set_qdata (G_OBJECT (cell), cell_field_quark, GUINT_TO_POINTER (field + 1));
   gtk_list_item_set_child (item, cell);
+}
+
+static EgFlowField
+cell_get_field (GtkWidget *cell)
+{
+  return GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (cell), cell_field_quark)) - 1;
 }
 
 static void
 render_cell (GtkWidget    *cell,
              const EgFlow *flow)
 {
-  EgFlowField field = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (cell), cell_field_quark));
+  EgFlowField field = cell_get_field (cell);
   g_autofree char *text = eg_flow_field_format (field, flow);
   const char *style = NULL;
 
@@ -231,6 +243,101 @@ on_row_flow_changed_cb (EgFlowRow  *row,
   render_cell (cell, eg_flow_row_get_flow (row));
 }
 
+/* Columns scrolled out of view. GTK 4.8 snapshots and draws every cell of
+ * every row, in view or not; with the details pane open half the columns
+ * are out of view, and their cells were a fifth of each frame's drawing.
+ * Such a column's cells stay allocated (a child that is not child-visible
+ * is still measured and allocated) but are unmapped, so they are neither
+ * snapshotted nor drawn, and show again as the column scrolls into view. */
+static void
+show_cell_if_in_view (EgFlowsPage *self,
+                      GtkWidget   *cell)
+{
+  EgFlowField field = cell_get_field (cell);
+  GtkWidget *owner = gtk_widget_get_parent (cell);
+  gboolean in_view = (self->fields_in_view & (1u << field)) != 0;
+
+  if (owner != NULL && gtk_widget_get_child_visible (owner) != in_view)
+    gtk_widget_set_child_visible (owner, in_view);
+}
+
+static void
+show_cells_in_view (EgFlowsPage *self,
+                    GtkWidget   *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_object_get_qdata (G_OBJECT (child), cell_field_quark) != NULL)
+        show_cell_if_in_view (self, child);
+      else
+        show_cells_in_view (self, child);
+    }
+}
+
+/* Every column has a fixed width (add_columns sets one, a resize changes
+ * it) and GTK 4.8 allocates a column exactly that: the columns' places
+ * follow from their order and widths, the view's from the horizontal
+ * adjustment. */
+static void
+update_fields_in_view (EgFlowsPage *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  double left = 0, right = G_MAXDOUBLE, x = 0;
+  guint32 in_view = 0;
+
+  if (self->hadjustment != NULL && gtk_adjustment_get_page_size (self->hadjustment) > 0 &&
+      gtk_widget_get_direction (GTK_WIDGET (self->column_view)) != GTK_TEXT_DIR_RTL)
+    {
+      left = gtk_adjustment_get_value (self->hadjustment);
+      right = left + gtk_adjustment_get_page_size (self->hadjustment);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      EgFlowField field;
+      int width;
+
+      if (!eg_flow_field_from_id (g_object_get_data (G_OBJECT (column), "eg-field-id"), &field))
+        continue;
+      width = gtk_column_view_column_get_fixed_width (column);
+      /* A hidden column takes no room; GTK hides its cells itself. */
+      if (!gtk_column_view_column_get_visible (column))
+        {
+          in_view |= 1u << field;
+          continue;
+        }
+      if (width < 0 || (x < right && x + width > left))
+        in_view |= 1u << field;
+      x += MAX (width, 0);
+    }
+  if (in_view == self->fields_in_view)
+    return;
+  self->fields_in_view = in_view;
+  show_cells_in_view (self, GTK_WIDGET (self->column_view));
+}
+
+static void
+on_hadjustment_changed_cb (EgFlowsPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view));
+
+  if (adjustment != self->hadjustment)
+    {
+      if (self->hadjustment != NULL)
+        g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+      g_set_object (&self->hadjustment, adjustment);
+      if (adjustment != NULL)
+        {
+          g_signal_connect_swapped (adjustment, "value-changed",
+                                    G_CALLBACK (update_fields_in_view), self);
+          g_signal_connect_swapped (adjustment, "changed",
+                                    G_CALLBACK (update_fields_in_view), self);
+        }
+    }
+  update_fields_in_view (self);
+}
+
 static void
 on_cell_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
@@ -238,9 +345,11 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *cell = gtk_list_item_get_child (item);
   EgFlowRow *row = gtk_list_item_get_item (item);
+  EgFlowsPage *self = g_object_get_qdata (G_OBJECT (factory), cell_page_quark);
   gulong id;
 
   render_cell (cell, eg_flow_row_get_flow (row));
+  show_cell_if_in_view (self, cell);
   /* Unbind disconnects it, always before the cell goes. */
   id = g_signal_connect (row, "notify::flow", G_CALLBACK (on_row_flow_changed_cb), cell);
   g_object_set_qdata (G_OBJECT (cell), cell_handler_quark, GSIZE_TO_POINTER (id));
@@ -388,6 +497,8 @@ add_columns (EgFlowsPage *self)
       GtkWidget *check;
       int width;
 
+      /* The factory lives in the column, the column in our view. */
+      g_object_set_qdata (G_OBJECT (factory), cell_page_quark, self);
       g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup_cb), GUINT_TO_POINTER (f));
       g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind_cb), GUINT_TO_POINTER (f));
       g_signal_connect (factory, "unbind", G_CALLBACK (on_cell_unbind_cb), GUINT_TO_POINTER (f));
@@ -404,6 +515,10 @@ add_columns (EgFlowsPage *self)
                                 G_CALLBACK (on_column_layout_changed_cb), self);
       g_signal_connect_swapped (column, "notify::visible",
                                 G_CALLBACK (on_column_layout_changed_cb), self);
+      g_signal_connect_swapped (column, "notify::fixed-width",
+                                G_CALLBACK (update_fields_in_view), self);
+      g_signal_connect_swapped (column, "notify::visible",
+                                G_CALLBACK (update_fields_in_view), self);
 
       check = gtk_check_button_new_with_label (eg_flow_field_get_title (f));
       gtk_widget_add_css_class (check, "flat");
@@ -418,6 +533,8 @@ add_columns (EgFlowsPage *self)
   /* A column dragged elsewhere, a header clicked: saved like a resize. */
   g_signal_connect_swapped (gtk_column_view_get_columns (self->column_view), "items-changed",
                             G_CALLBACK (on_column_layout_changed_cb), self);
+  g_signal_connect_swapped (gtk_column_view_get_columns (self->column_view), "items-changed",
+                            G_CALLBACK (update_fields_in_view), self);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (on_column_layout_changed_cb), self);
 }
@@ -724,10 +841,16 @@ eg_flows_page_dispose (GObject *object)
       g_clear_handle_id (&self->save_widths_id, g_source_remove);
       save_widths_cb (self);
     }
+  if (self->hadjustment != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+      g_clear_object (&self->hadjustment);
+    }
   if (self->column_view != NULL)
     {
       GListModel *columns = gtk_column_view_get_columns (self->column_view);
 
+      g_signal_handlers_disconnect_by_data (self->column_view, self);
       /* The columns go away with the view: that is no layout change. */
       g_signal_handlers_disconnect_by_data (columns, self);
       g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
@@ -773,6 +896,7 @@ eg_flows_page_class_init (EgFlowsPageClass *klass)
   cell_field_quark = g_quark_from_static_string ("eg-cell-field");
   cell_style_quark = g_quark_from_static_string ("eg-cell-style");
   cell_handler_quark = g_quark_from_static_string ("eg-cell-handler");
+  cell_page_quark = g_quark_from_static_string ("eg-cell-page");
 
   object_class->get_property = eg_flows_page_get_property;
   object_class->set_property = eg_flows_page_set_property;
@@ -821,7 +945,13 @@ eg_flows_page_init (EgFlowsPage *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_object_bind_property (self, "paused", self->pause_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  self->fields_in_view = G_MAXUINT32;
   add_columns (self);
+  g_signal_connect_swapped (self->column_view, "notify::hadjustment",
+                            G_CALLBACK (on_hadjustment_changed_cb), self);
+  g_signal_connect_swapped (self->column_view, "direction-changed",
+                            G_CALLBACK (update_fields_in_view), self);
+  on_hadjustment_changed_cb (self);
   right_click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (right_click), GDK_BUTTON_SECONDARY);
   g_signal_connect (right_click, "pressed", G_CALLBACK (on_table_pressed_cb), self);
