@@ -695,6 +695,66 @@ test_outbox (void)
 
 /* Acknowledgements arrive out of order and with holes: a mark covers only
  * the rows acknowledged, also where consecutive ids are marked at once. */
+/* A flow that arrives again just as it is stored (a capture read twice)
+ * is not queued for Kafka again; one that arrives changed, or with a label
+ * of a higher source, is. */
+static void
+test_outbox_same_flow_again (void)
+{
+  g_autofree char *dir = eg_test_mkdtemp ();
+  EgStore *store = open_store (dir, "s.db");
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (EgOutboxRow));
+  g_autofree gint64 *ids = g_new (gint64, 10);
+  g_autofree guint32 *gens = g_new (guint32, 10);
+  g_autoptr(GArray) history = NULL;
+  EgOutboxCounts counts;
+  EgFlow flows[10];
+
+  for (guint i = 0; i < 10; i++)
+    make_flow (&flows[i], i, "Benign", EG_LABEL_SOURCE_IMPORTED, EG_FLOW_PORT_OF_INTEREST);
+  eg_store_add_flows (store, flows, 10);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      ids[i] = g_array_index (rows, EgOutboxRow, i).flow_id;
+      gens[i] = g_array_index (rows, EgOutboxRow, i).generation;
+    }
+  eg_store_mark_sent (store, ids, gens, 10, NULL, NULL);
+  g_assert_true (eg_store_flush (store, NULL));
+
+  /* The same ten again: nothing to send, nothing in the history. */
+  eg_store_add_flows (store, flows, 10);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.sent, ==, 10);
+  history = eg_store_get_label_history (store, "Ctest000003", NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_clear_pointer (&history, g_array_unref);
+
+  /* One longer, one labeled by a rule, one by the model (a lower source:
+   * its label does not count, so it is unchanged): two to send again. */
+  flows[2].duration += 1.0;
+  flows[5].label = g_intern_string ("Malicious");
+  flows[5].label_source = EG_LABEL_SOURCE_RULE;
+  flows[7].label = g_intern_string ("Malicious");
+  flows[7].label_source = EG_LABEL_SOURCE_MODEL;
+  eg_store_add_flows (store, flows, 10);
+  g_assert_true (eg_store_flush (store, NULL));
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 2);
+  g_array_set_size (rows, 0);
+  g_assert_true (eg_store_get_pending (store, 0, 100, rows, NULL));
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 0).flow.uid, ==, "Ctest000002");
+  g_assert_cmpstr (g_array_index (rows, EgOutboxRow, 1).flow.uid, ==, "Ctest000005");
+  g_assert_true (g_array_index (rows, EgOutboxRow, 1).flow.label == g_intern_string ("Malicious"));
+  eg_store_unref (store);
+  eg_test_rmdir (dir);
+}
+
 static void
 test_outbox_mark_runs (void)
 {
@@ -1178,6 +1238,7 @@ main (int    argc,
   g_test_add_func ("/store/labels/history-on-arrival", test_labels_history_on_arrival);
   g_test_add_func ("/store/outbox/states", test_outbox);
   g_test_add_func ("/store/outbox/mark-runs", test_outbox_mark_runs);
+  g_test_add_func ("/store/outbox/same-flow-again", test_outbox_same_flow_again);
   g_test_add_func ("/store/retention/keeps-unsent", test_retention);
   g_test_add_func ("/store/retention/automatic", test_retention_automatic);
   g_test_add_func ("/store/alerts/evidence", test_alerts);

@@ -287,7 +287,9 @@ prepare_flow_statements (EgStore  *store,
   /* A new flow is a plain insert, the common case and the fast one. */
   const char *insert = FLOW_VALUES "ON CONFLICT (uid) DO NOTHING";
   /* A flow seen before (an interim update, a re-import): the label follows
-   * precedence, everything else is the newest word. */
+   * precedence, everything else is the newest word. A flow that arrives
+   * again as it is stored (the same capture read twice) changes nothing and
+   * returns no row: it is not queued for Kafka again. */
   const char *upsert =
     FLOW_VALUES
     "ON CONFLICT (uid) DO UPDATE SET "
@@ -307,6 +309,22 @@ prepare_flow_statements (EgStore  *store,
     "detailed_label = CASE WHEN excluded.label_source >= label_source "
     "  THEN excluded.detailed_label ELSE detailed_label END, "
     "label_source = max (label_source, excluded.label_source) "
+    "WHERE ts IS NOT excluded.ts OR duration IS NOT excluded.duration "
+    "OR orig_h IS NOT excluded.orig_h OR orig_p IS NOT excluded.orig_p "
+    "OR resp_h IS NOT excluded.resp_h OR resp_p IS NOT excluded.resp_p "
+    "OR proto IS NOT excluded.proto OR service IS NOT excluded.service "
+    "OR conn_state IS NOT excluded.conn_state OR history IS NOT excluded.history "
+    "OR orig_bytes IS NOT excluded.orig_bytes OR resp_bytes IS NOT excluded.resp_bytes "
+    "OR missed_bytes IS NOT excluded.missed_bytes OR orig_pkts IS NOT excluded.orig_pkts "
+    "OR orig_ip_bytes IS NOT excluded.orig_ip_bytes OR resp_pkts IS NOT excluded.resp_pkts "
+    "OR resp_ip_bytes IS NOT excluded.resp_ip_bytes "
+    "OR community_id IS NOT excluded.community_id OR origin IS NOT excluded.origin "
+    "OR flags IS NOT excluded.flags OR country IS NOT excluded.country "
+    "OR asn IS NOT excluded.asn OR score IS NOT excluded.score "
+    "OR model_version IS NOT excluded.model_version OR stats IS NOT excluded.stats "
+    "OR context IS NOT excluded.context OR excluded.label_source > label_source "
+    "OR (excluded.label_source = label_source AND (excluded.label IS NOT label "
+    "    OR excluded.detailed_label IS NOT detailed_label)) "
     "RETURNING id, label, flags, detailed_label, label_source";
 
   if (store->insert_flow)
@@ -507,7 +525,14 @@ insert_flows_func (EgStore  *store,
                                       &old_source, error))
             return FALSE;
           eg_store_bind_flow (stmt, 1, flow);
-          if (sqlite3_step (stmt) != SQLITE_ROW)
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_DONE)
+            {
+              /* Stored just so already. */
+              sqlite3_reset (stmt);
+              continue;
+            }
+          if (rc != SQLITE_ROW)
             {
               eg_store_set_sqlite_error (error, store, db, "updating flows");
               sqlite3_reset (stmt);
