@@ -100,7 +100,7 @@ static const char * const migrations[] = {
   "  SELECT 1 FROM alerts b WHERE b.id < a.id AND b.ts = a.ts AND b.detector = a.detector"
   "  AND b.src IS a.src AND b.dst IS a.dst AND b.dport IS a.dport"
   "  AND b.description IS a.description));"
-  "DELETE FROM alerts WHERE id NOT IN (SELECT alert_id FROM alert_evidence) AND EXISTS ("
+  "DELETE FROM alerts WHERE EXISTS ("
   "  SELECT 1 FROM alerts b WHERE b.id < alerts.id AND b.ts = alerts.ts"
   "  AND b.detector = alerts.detector AND b.src IS alerts.src AND b.dst IS alerts.dst"
   "  AND b.dport IS alerts.dport AND b.description IS alerts.description);"
