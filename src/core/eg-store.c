@@ -540,6 +540,30 @@ eg_store_get_last_retention (EgStore       *store,
 
 static void trim_held (EgStore *store);
 
+static GError *
+new_no_space_error (EgStore *store)
+{
+  return g_error_new (EG_ERROR, EG_ERROR_NO_SPACE, "Database %s: the disk is full", store->path);
+}
+
+/* Into the held queue, counted: at its tail (newly held) or its head (tried
+ * again, still no room). Under lock. */
+static void
+push_held (EgStore  *store,
+           Job      *job,
+           gboolean  at_head)
+{
+  g_clear_error (&job->error);
+  job->deferred = FALSE;
+  store->held_weight += job->weight;
+  store->held_flows += job->n_flows;
+  store->held_alerts += job->n_alerts;
+  if (at_head)
+    g_queue_push_head (&store->held, job);
+  else
+    g_queue_push_tail (&store->held, job);
+}
+
 /* After its run: a background job that found the disk full goes to the
  * held queue, every other one is done. Under lock. */
 static void
@@ -551,8 +575,7 @@ finish_job (EgStore *store,
       /* Its caller tells the operator: a relabel refused, a flush. */
       if (job->deferred && job->error == NULL)
         job->error = store->held_error ? g_error_copy (store->held_error)
-                     : g_error_new (EG_ERROR, EG_ERROR_NO_SPACE,
-                                    "Database %s: the disk is full", store->path);
+                                       : new_no_space_error (store);
       job->done = TRUE;
       return;
     }
@@ -561,17 +584,11 @@ finish_job (EgStore *store,
       if (store->held_error == NULL)
         {
           store->held_error = job->error ? g_error_copy (job->error)
-                              : g_error_new (EG_ERROR, EG_ERROR_NO_SPACE,
-                                             "Database %s: the disk is full", store->path);
+                                         : new_no_space_error (store);
           store->next_retry = g_get_monotonic_time () + HELD_RETRY;
           g_message ("%s: writes wait until there is room", store->held_error->message);
         }
-      g_clear_error (&job->error);
-      job->deferred = FALSE;
-      store->held_weight += job->weight;
-      store->held_flows += job->n_flows;
-      store->held_alerts += job->n_alerts;
-      g_queue_push_tail (&store->held, job);
+      push_held (store, job, FALSE);
       trim_held (store);
       return;
     }
@@ -653,11 +670,7 @@ retry_held (EgStore *store)
       g_mutex_lock (&store->lock);
       if (is_no_space (job->error))
         {
-          g_clear_error (&job->error);
-          store->held_weight += job->weight;
-          store->held_flows += job->n_flows;
-          store->held_alerts += job->n_alerts;
-          g_queue_push_head (&store->held, job);
+          push_held (store, job, TRUE);
           store->next_retry = g_get_monotonic_time () + HELD_RETRY;
           break;
         }
