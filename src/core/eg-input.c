@@ -8,6 +8,21 @@
 #include "eg-error.h"
 #include "eg-flow-log-reader.h"
 
+static FILE *
+open_input (const char  *path,
+            GError     **error)
+{
+  FILE *file = fopen (path, "rb");
+
+  if (file == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, EG_ERROR, saved == ENOENT ? EG_ERROR_NOT_FOUND : EG_ERROR_FAILED,
+                   "Cannot open “%s”: %s", path, g_strerror (saved));
+    }
+  return file;
+}
+
 gboolean
 eg_input_sniff (const char  *path,
                 EgInputKind *kind,
@@ -23,14 +38,9 @@ eg_input_sniff (const char  *path,
   gsize len;
   EgFlowLogFormat format;
 
-  file = fopen (path, "rb");
+  file = open_input (path, error);
   if (file == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, EG_ERROR, saved == ENOENT ? EG_ERROR_NOT_FOUND : EG_ERROR_FAILED,
-                   "Cannot open “%s”: %s", path, g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
   len = fread (head, 1, sizeof head, file);
   fclose (file);
 
@@ -64,15 +74,10 @@ eg_input_identify (const char  *path,
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buf = g_malloc (64 * 1024);
   gsize total = 0, len = EG_INPUT_IDENTITY_LEN;
-  FILE *file = fopen (path, "rb");
+  FILE *file = open_input (path, error);
 
   if (file == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, EG_ERROR, saved == ENOENT ? EG_ERROR_NOT_FOUND : EG_ERROR_FAILED,
-                   "Cannot open “%s”: %s", path, g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
   while (total < 1024 * 1024)
     {
       gsize n = fread (buf, 1, 64 * 1024, file);
