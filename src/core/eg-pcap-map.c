@@ -24,6 +24,7 @@ struct _EgPcapMap {
   int           fd;         /* not ours: to say how short it became */
   gsize         offset;
   gsize         released;   /* bytes before this are no longer mapped in */
+  gsize         page;       /* the machine's page size: 4 KiB, 16 or 64 KiB */
   guint         snaplen;
   gboolean      swapped;
   gboolean      nsec;
@@ -91,6 +92,7 @@ eg_pcap_map_open (int   fd,
   map->fd = fd;
   map->data = data;
   map->size = st.st_size;
+  map->page = sysconf (_SC_PAGESIZE);
   map->offset = FILE_HEADER_LEN;
   map->snaplen = snaplen ? snaplen : MAX_CAPLEN;
   map->swapped = swapped;
@@ -112,8 +114,7 @@ static void
 release_read_pages (EgPcapMap *map,
                     gsize      record)
 {
-  gsize page = 4096;
-  gsize end = (record / page) * page;  /* the frame handed out stays mapped */
+  gsize end = record & ~(map->page - 1);  /* the frame handed out stays mapped */
 
   if (end - map->released < RELEASE_STEP)
     return;
@@ -154,9 +155,10 @@ touch_record (const EgPcapMap *map,
               gsize            start,
               gsize            end)
 {
-  gsize last = ((end - 1) & ~(gsize) 4095) + 4096;
+  gsize mask = ~(map->page - 1);
+  gsize last = ((end - 1) & mask) + map->page;
 
-  for (gsize at = start & ~(gsize) 4095; at <= last && at < map->size; at += 4096)
+  for (gsize at = start & mask; at <= last && at < map->size; at += map->page)
     (void) *(volatile const guint8 *) (map->data + at);
 }
 
