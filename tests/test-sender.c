@@ -501,15 +501,73 @@ test_produce_errors (void)
 /* The window of the killed uploader: what it may have sent and not marked. */
 #define KILL_WINDOW 1000
 
+/* An upload of 8000 flows by edgeguard-cli, at most KILL_WINDOW in flight,
+ * against slow acknowledgements: returned once its first rows are marked
+ * sent, with a full window in flight. quiet: "--quiet", or NULL. */
+static GSubprocess *
+start_slow_upload (Broker             *broker,
+                   const char         *dir,
+                   EgStore           **store,
+                   GSubprocessFlags    flags,
+                   const char         *quiet)
+{
+  g_autofree char *cli = build_path ("src/cli/edgeguard-cli");
+  g_autofree char *db = g_build_filename (dir, "sensor.db", NULL);
+  g_autofree char *conf = g_build_filename (dir, "window.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  EgOutboxCounts counts = { 0 };
+  GSubprocess *upload;
+
+  g_assert_true (g_file_set_contents (conf, "[kafka]\nmax-in-flight=" G_STRINGIFY (KILL_WINDOW) "\n",
+                                      -1, NULL));
+  broker_start (broker);
+  *store = make_store (dir, 0, 8000);
+  broker_command (broker, "rtt 300");
+  upload = g_subprocess_new (flags, &error, cli, "upload", "--db", db, "--config", conf,
+                             "--bootstrap-servers", broker->address, quiet, NULL);
+  g_assert_no_error (error);
+  while (counts.sent == 0)
+    {
+      g_usleep (5000);
+      g_assert_true (eg_store_get_outbox_counts (*store, &counts, NULL));
+    }
+  return upload;
+}
+
+/* After an upload that stopped early: the next one sends the rest, and
+ * every flow arrives; the number of messages (duplicates included). */
+static guint
+upload_rest (Broker     *broker,
+             EgStore    *store,
+             const char *dir)
+{
+  g_autofree char *cli = build_path ("src/cli/edgeguard-cli");
+  g_autofree char *db = g_build_filename (dir, "sensor.db", NULL);
+  g_autoptr(GSubprocess) upload = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  broker_command (broker, "rtt 0");
+  upload = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, cli, "upload", "--db", db,
+                             "--bootstrap-servers", broker->address, "--quiet", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (upload, NULL, &error);
+  g_assert_true (g_subprocess_get_if_exited (upload));
+  g_assert_cmpint (g_subprocess_get_exit_status (upload), ==, 0);
+  assert_outbox_empty (store, 8000);
+  /* A duplicate (a row in flight when the first stopped) carries the same
+   * key, which consume_and_check counts once. */
+  n = consume_and_check (broker, store, 8000);
+  g_assert_cmpuint (n, >=, 8000);
+  g_test_message ("%u messages for 8000 flows", n);
+  return n;
+}
+
 static void
 test_uploader_killed (void)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *cli = build_path ("src/cli/edgeguard-cli");
-  g_autofree char *db = NULL;
-  g_autofree char *conf = NULL;
   g_autoptr(GSubprocess) upload = NULL;
-  g_autoptr(GError) error = NULL;
   Broker broker = { 0 };
   EgOutboxCounts counts = { 0 };
   guint64 pending_at_kill;
@@ -519,25 +577,9 @@ test_uploader_killed (void)
   if (!have_kcat ())
     return;
   dir = eg_test_mkdtemp ();
-  db = g_build_filename (dir, "sensor.db", NULL);
-  conf = g_build_filename (dir, "window.conf", NULL);
-  g_assert_true (g_file_set_contents (conf, "[kafka]\nmax-in-flight=" G_STRINGIFY (KILL_WINDOW) "\n",
-                                      -1, NULL));
-  broker_start (&broker);
-  store = make_store (dir, 0, 8000);
-  /* Slow acknowledgements, so the kill lands mid-upload: right after the
-   * first rows are marked sent, with a full window in flight. */
-  broker_command (&broker, "rtt 300");
-
-  upload = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, cli, "upload", "--db", db,
-                             "--config", conf, "--bootstrap-servers", broker.address, "--quiet",
-                             NULL);
-  g_assert_no_error (error);
-  while (counts.sent == 0)
-    {
-      g_usleep (5000);
-      g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
-    }
+  /* The kill lands mid-upload: right after the first rows are marked
+   * sent, with a full window in flight. */
+  upload = start_slow_upload (&broker, dir, &store, G_SUBPROCESS_FLAGS_NONE, "--quiet");
   g_subprocess_force_exit (upload);
   g_subprocess_wait (upload, NULL, NULL);
   g_assert_false (g_subprocess_get_if_exited (upload));
@@ -548,23 +590,66 @@ test_uploader_killed (void)
   pending_at_kill = counts.pending;
 
   /* Started again, it completes. */
-  broker_command (&broker, "rtt 0");
-  upload = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, cli, "upload", "--db", db,
-                             "--bootstrap-servers", broker.address, "--quiet", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait (upload, NULL, &error);
-  g_assert_true (g_subprocess_get_if_exited (upload));
-  g_assert_cmpint (g_subprocess_get_exit_status (upload), ==, 0);
-  assert_outbox_empty (store, 8000);
-  /* Every flow arrived; a duplicate (a row in flight at the kill) carries
-   * the same key, which consume_and_check counts once. */
-  n = consume_and_check (&broker, store, 8000);
-  g_assert_cmpuint (n, >=, 8000);
-  g_test_message ("%u messages for 8000 flows", n);
+  n = upload_rest (&broker, store, dir);
   /* Only what was pending at the kill can arrive twice, and of that only
    * the killed uploader's window: rows it produced and had not marked sent.
    * Neither process sends a row twice by itself. */
   g_assert_cmpuint (n - 8000, <=, pending_at_kill);
+  g_assert_cmpuint (n - 8000, <=, KILL_WINDOW);
+
+  eg_store_unref (store);
+  broker_stop (&broker);
+  eg_test_rmdir (dir);
+}
+
+/* Ctrl-C: the upload waits for what is in flight; a second Ctrl-C stops
+ * it at once. Nothing is lost either way: the next upload sends the rest. */
+static void
+test_uploader_interrupted (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) upload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  Broker broker = { 0 };
+  EgOutboxCounts counts = { 0 };
+  EgStore *store;
+  guint n;
+  char *line;
+
+  if (!have_kcat ())
+    return;
+  dir = eg_test_mkdtemp ();
+  upload = start_slow_upload (&broker, dir, &store, G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL);
+  /* Acknowledgements now come long after the upload's wait would end. */
+  broker_command (&broker, "rtt 60000");
+  g_usleep (100000);
+  g_subprocess_send_signal (upload, SIGINT);
+  /* The wait has begun once it says so; the second signal ends it. */
+  in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (upload));
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (text, "%s\n", line);
+      if (g_str_has_prefix (line, "Waiting up to 5 s for "))
+        g_subprocess_send_signal (upload, SIGINT);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_subprocess_wait (upload, NULL, &error);
+  g_assert_no_error (error);
+  err = g_string_free (g_steal_pointer (&text), FALSE);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Waiting up to 5 s for "));
+  g_assert_nonnull (strstr (err, "Stopped without waiting"));
+  g_assert_nonnull (strstr (err, "rows still pending"));
+  g_assert_true (g_subprocess_get_if_exited (upload));
+  g_assert_cmpint (g_subprocess_get_exit_status (upload), ==, 1);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, >, 0);
+
+  n = upload_rest (&broker, store, dir);
   g_assert_cmpuint (n - 8000, <=, KILL_WINDOW);
 
   eg_store_unref (store);
@@ -776,5 +861,6 @@ main (int    argc,
   g_test_add_func ("/sender/faults/broker-down-mid-batch", test_broker_down_mid_batch);
   g_test_add_func ("/sender/faults/produce-errors", test_produce_errors);
   g_test_add_func ("/sender/crash/uploader-sigkill", test_uploader_killed);
+  g_test_add_func ("/sender/interrupt/ctrl-c-twice", test_uploader_interrupted);
   return g_test_run ();
 }

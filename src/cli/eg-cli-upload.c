@@ -3,6 +3,7 @@
  * Kafka and returns when Kafka has acknowledged all of them. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -20,8 +21,11 @@ typedef struct {
   gboolean   follow;
   gboolean   tty;
   gboolean   quiet;
+  gboolean   interrupted;
   EgSenderState last_state;
 } Upload;
+
+#define INTERRUPTED_WAIT_MS 5000
 
 static void
 print_progress (Upload                 *up,
@@ -63,8 +67,52 @@ on_signal (gpointer user_data)
 {
   Upload *up = user_data;
 
+  up->interrupted = TRUE;
   g_main_loop_quit (up->loop);
   return G_SOURCE_CONTINUE;
+}
+
+/* The sender whose stop a second Ctrl-C cuts short: signal handlers take
+ * no data. */
+static EgSender *stopping_sender;
+static volatile sig_atomic_t stopped_waiting;
+
+static void
+on_second_signal (int signum)
+{
+  stopped_waiting = 1;
+  eg_sender_stop_waiting (stopping_sender);
+}
+
+/* How long an interrupted upload waits for the acknowledgements of what
+ * it has in flight, which would otherwise go out again next time (under
+ * the same keys). Not at all when there is no broker to acknowledge; a
+ * second Ctrl-C ends the wait. */
+static guint
+interrupted_wait_ms (Upload   *up,
+                     EgSender *sender)
+{
+  g_auto(EgSenderProgress) p = { 0 };
+  struct sigaction action = { 0 };
+
+  eg_sender_get_progress (sender, &p);
+  if (p.in_flight == 0 || p.state == EG_SENDER_STATE_CONNECTING
+      || p.state == EG_SENDER_STATE_RETRYING)
+    return 0;
+  if (!up->quiet)
+    {
+      if (up->tty)
+        fputc ('\n', stderr);
+      fprintf (stderr, "Waiting up to %u s for %" G_GUINT64_FORMAT " acknowledgements "
+               "(Ctrl-C again: stop now, they go out again next time)\n",
+               INTERRUPTED_WAIT_MS / 1000, p.in_flight);
+    }
+  stopping_sender = sender;
+  action.sa_handler = on_second_signal;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+  return INTERRUPTED_WAIT_MS;
 }
 
 /* SASL without a password in the key file: the one the console's
@@ -192,13 +240,17 @@ eg_cli_upload_main (int    argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  eg_sender_stop (sender, 5000);
+  eg_sender_stop (sender, up.interrupted ? interrupted_wait_ms (&up, sender)
+                                         : INTERRUPTED_WAIT_MS);
+  if (stopped_waiting && !quiet)
+    fprintf (stderr, "Stopped without waiting: what was in flight goes out again next time\n");
   eg_sender_get_progress (sender, &p);
   print_progress (&up, &p, TRUE);
   if (!follow && p.pending > 0)
     {
-      eg_cli_error ("interrupted: %" G_GUINT64_FORMAT " rows still pending; "
-                    "run upload again to send them", p.pending);
+      eg_cli_error ("interrupted: %" G_GUINT64_FORMAT " %s still pending; "
+                    "run upload again to send %s", p.pending, p.pending == 1 ? "row" : "rows",
+                    p.pending == 1 ? "it" : "them");
       return 1;
     }
   return 0;

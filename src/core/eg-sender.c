@@ -35,6 +35,8 @@
 /* Idle, the counts change only when rows are queued (found by the next
  * read anyway): counting the whole outbox every poll would be waste. */
 #define IDLE_COUNT_INTERVAL (5 * G_TIME_SPAN_SECOND)
+/* A stop waits for acknowledgements this long at a time. */
+#define STOP_SLICE_MS     50
 
 /* The pipeline between the reader thread and the sender thread: a batch of
  * messages read from the outbox. librdkafka sends the values from the
@@ -74,6 +76,7 @@ struct _EgSender {
   GThread      *thread;
   gint          stopping;         /* atomic */
   guint         stop_timeout_ms;
+  gint          stop_waiting;     /* atomic: the stop gives in-flight rows up */
 
   /* Sender thread only; the pointer also under rk_lock, for eg_sender_stop */
   GMutex        rk_lock;
@@ -1272,8 +1275,18 @@ sender_thread (gpointer data)
         }
     }
 
-  /* Stopping: give what is in flight a chance to be acknowledged. */
-  rd_kafka_flush (sender->rk, sender->stop_timeout_ms);
+  /* Stopping: give what is in flight a chance to be acknowledged, in
+   * slices, so that eg_sender_stop_waiting ends the wait. */
+  {
+    gint64 until = g_get_monotonic_time () + sender->stop_timeout_ms * G_TIME_SPAN_MILLISECOND;
+    gint64 left;
+
+    while ((left = until - g_get_monotonic_time ()) > 0
+           && !g_atomic_int_get (&sender->stop_waiting)
+           && rd_kafka_flush (sender->rk, MIN (left / 1000 + 1, STOP_SLICE_MS))
+              == RD_KAFKA_RESP_ERR__TIMED_OUT)
+      ;
+  }
   rd_kafka_poll (sender->rk, 0);
   commit_acked (sender, TRUE);
   rd_kafka_purge (sender->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
@@ -1292,6 +1305,8 @@ gboolean
 eg_sender_start (EgSender  *sender,
                  GError   **error)
 {
+  EgOutboxCounts counts;
+
   g_return_val_if_fail (sender->thread == NULL, FALSE);
 
   sender->rk = create_producer (sender, error);
@@ -1309,6 +1324,14 @@ eg_sender_start (EgSender  *sender,
   sender->reader_parked = FALSE;
   sender->restart = FALSE;
   sender->reader_stop = FALSE;
+  /* The first report (connecting) already says how many rows are to go. */
+  if (eg_store_get_outbox_counts (sender->store, &counts, NULL))
+    {
+      g_mutex_lock (&sender->lock);
+      sender->progress.pending = counts.pending;
+      sender->progress.sent_total = counts.sent;
+      g_mutex_unlock (&sender->lock);
+    }
   set_state (sender, EG_SENDER_STATE_CONNECTING, NULL);
   sender->reader = eg_thread_new_worker ("eg-sender-read", reader_thread, sender);
   sender->thread = eg_thread_new_worker ("eg-sender", sender_thread, sender);
@@ -1336,6 +1359,13 @@ eg_sender_stop (EgSender *sender,
   g_mutex_unlock (&sender->rk_lock);
   g_thread_join (sender->thread);
   sender->thread = NULL;
+  g_atomic_int_set (&sender->stop_waiting, 0);
+}
+
+void
+eg_sender_stop_waiting (EgSender *sender)
+{
+  g_atomic_int_set (&sender->stop_waiting, 1);
 }
 
 EgSender *

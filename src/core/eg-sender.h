@@ -57,6 +57,9 @@ gboolean    eg_sender_start             (EgSender         *sender,
  * Unacknowledged rows stay pending. */
 void        eg_sender_stop              (EgSender         *sender,
                                          guint             timeout_ms);
+/* Ends the wait of a stop in progress within 50 ms: what is in flight stays
+ * pending. Only an atomic store: callable from a signal handler. */
+void        eg_sender_stop_waiting      (EgSender         *sender);
 void        eg_sender_get_progress      (EgSender         *sender,
                                          EgSenderProgress *progress);
 void        eg_sender_progress_clear    (EgSenderProgress *progress);
