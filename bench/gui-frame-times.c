@@ -25,6 +25,11 @@
  *
  * ORDER: "arrival" (the table's default) or "dst" (sorted by destination
  * address: every batch lands all over the table).
+ *
+ * EG_BENCH_FRAMES=1 also prints every measured frame on stderr: when it
+ * began (CLOCK_MONOTONIC, as `perf record -k CLOCK_MONOTONIC` stamps its
+ * samples), how long it took, the main thread's CPU time in each phase and
+ * the flows in the table: which frames are the slow ones, and why.
  */
 #include "config.h"
 
@@ -63,7 +68,17 @@ typedef struct {
   gint64         last_paint;
   gint64         last_cpu;
   guint          n_painted;
+  gboolean       log_frames;   /* EG_BENCH_FRAMES: each frame on stderr */
 } Bench;
+
+static double
+last_phase_ms (const Samples *samples,
+               guint          phase)
+{
+  GArray *a = samples->phase_us[phase];
+
+  return g_array_index (a, gint64, a->len - 1) / 1000.0;
+}
 
 static gint64
 thread_cpu_time (void)
@@ -157,6 +172,15 @@ on_after_paint_cb (GdkFrameClock *clock,
             }
           g_array_append_val (bench->recording->phase_us[i], used);
         }
+      if (bench->log_frames)
+        g_printerr ("%s frame %u at %.6f s: %.2f ms; main thread in update %.2f, layout %.2f, "
+                    "paint %.2f ms; %u flows\n",
+                    bench->recording == &bench->replay ? "replay" : "idle",
+                    bench->recording->work_us->len, bench->frame_start / 1e6, work / 1000.0,
+                    last_phase_ms (bench->recording, PHASE_UPDATE),
+                    last_phase_ms (bench->recording, PHASE_LAYOUT),
+                    last_phase_ms (bench->recording, PHASE_PAINT),
+                    eg_flow_list_get_n_flows (bench->flows));
       if (bench->last_paint != 0)
         {
           gint64 interval = now - bench->last_paint, used = cpu - bench->last_cpu;
@@ -307,6 +331,7 @@ main (int    argc,
   adw_init ();
 
   n = argc > 1 ? atoi (argv[1]) : 120000;
+  bench.log_frames = g_getenv ("EG_BENCH_FRAMES") != NULL;
   order = argc > 2 ? argv[2] : "arrival";
   samples_init (&bench.replay);
   samples_init (&bench.idle);
