@@ -7,6 +7,10 @@
 
 #include "eg-error.h"
 
+/* EG_FLOW_INTERIM, spelled out for the SQL. */
+#define INTERIM_FLAG 2
+G_STATIC_ASSERT (EG_FLOW_INTERIM == INTERIM_FLAG);
+
 typedef struct {
   EgDirStats dir[2];
   gint16     first_sizes[EG_FIRST_PACKETS];
@@ -289,7 +293,10 @@ prepare_flow_statements (EgStore  *store,
   /* A flow seen before (an interim update, a re-import): the label follows
    * precedence, everything else is the newest word. A flow that arrives
    * again as it is stored (the same capture read twice) changes nothing and
-   * returns no row: it is not queued for Kafka again. */
+   * returns no row: it is not queued for Kafka again. Nor does an interim
+   * record of a flow stored final (a long connection of a capture read
+   * again): it would turn the row back by minutes, send that to Kafka, and
+   * then the final record once more. */
   const char *upsert =
     FLOW_VALUES
     "ON CONFLICT (uid) DO UPDATE SET "
@@ -309,7 +316,9 @@ prepare_flow_statements (EgStore  *store,
     "detailed_label = CASE WHEN excluded.label_source >= label_source "
     "  THEN excluded.detailed_label ELSE detailed_label END, "
     "label_source = max (label_source, excluded.label_source) "
-    "WHERE ts IS NOT excluded.ts OR duration IS NOT excluded.duration "
+    "WHERE NOT (excluded.flags & " G_STRINGIFY (INTERIM_FLAG) " AND NOT flags & "
+    G_STRINGIFY (INTERIM_FLAG) ") AND ("
+    "ts IS NOT excluded.ts OR duration IS NOT excluded.duration "
     "OR orig_h IS NOT excluded.orig_h OR orig_p IS NOT excluded.orig_p "
     "OR resp_h IS NOT excluded.resp_h OR resp_p IS NOT excluded.resp_p "
     "OR proto IS NOT excluded.proto OR service IS NOT excluded.service "
@@ -324,7 +333,7 @@ prepare_flow_statements (EgStore  *store,
     "OR model_version IS NOT excluded.model_version OR stats IS NOT excluded.stats "
     "OR context IS NOT excluded.context OR excluded.label_source > label_source "
     "OR (excluded.label_source = label_source AND (excluded.label IS NOT label "
-    "    OR excluded.detailed_label IS NOT detailed_label)) "
+    "    OR excluded.detailed_label IS NOT detailed_label))) "
     "RETURNING id, label, flags, detailed_label, label_source";
 
   if (store->insert_flow)
