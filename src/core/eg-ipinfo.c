@@ -2,6 +2,7 @@
 #include "eg-ipinfo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +59,12 @@ eg_ipinfo_new (const char *path,
                    path, g_strerror (saved));
       return NULL;
     }
+  /* Lookups land all over the database's map: on a cold page cache each
+   * one waited for its own read from disk, and a replay's first seconds
+   * for thousands of them (11 s instead of 1 s for 120,000 flows on a VM
+   * disk). One sequential read-ahead of the file, started here and done by
+   * the kernel in the background, makes them hits. A hint: no error counts. */
+  posix_fadvise (fileno (f), 0, 0, POSIX_FADV_WILLNEED);
   err = loc_database_new (info->ctx, &info->db, f);
   fclose (f);
   if (err != 0 || info->db == NULL)
