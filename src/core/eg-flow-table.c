@@ -67,7 +67,7 @@ struct _EgFlowTable {
   EgSipKey         hash_key;
   EgSipKey         uid_key;
   gboolean         uid_from_source;   /* eg_flow_table_set_uid_source */
-  guint64          source_flows;      /* flows created since it */
+  guint64          source_start;      /* stats.packets when it was called */
   Entry          **buckets;
   guint            n_buckets;   /* a power of two */
   guint            n_entries;
@@ -247,7 +247,7 @@ eg_flow_table_set_uid_source (EgFlowTable  *table,
   table->uid_key.k0 = eg_siphash (&domain, identity, len);
   table->uid_key.k1 = table->uid_key.k0 ^ eg_siphash (&domain, identity, len / 2);
   table->uid_from_source = TRUE;
-  table->source_flows = 0;
+  table->source_start = table->stats.packets;
 }
 
 void
@@ -551,15 +551,18 @@ create_entry (EgFlowTable    *table,
   if (!table->defer_community_id)
     eg_flow_compute_community_id (f);
   /* Unique per flow and unguessable, reproducible with a fixed seed; from
-   * a file, the same on every reading of it: the packet order is the
-   * file's, so the n-th flow created is the same flow (the bucket hash is
-   * keyed at random, and left out). */
+   * a file, the same on every reading of it: keyed by the file and by the
+   * place in it of the packet that starts the flow (the bucket hash is
+   * keyed at random, and left out). Not the flow's number: a flow that
+   * began in the file before (files of a rotating capture read together)
+   * would shift every later flow's number, and each file read alone
+   * would give all its flows new uids. */
   {
     guint64 words[3] = { hash, 0, ++table->stats.flows_created };
     if (table->uid_from_source)
       {
         words[0] = 0;
-        words[2] = ++table->source_flows;
+        words[2] = table->stats.packets - table->source_start;
       }
     memcpy (&words[1], &ts, sizeof ts);
     guint64 a = eg_siphash (&table->uid_key, words, sizeof words);

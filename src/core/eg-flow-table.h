@@ -69,10 +69,12 @@ void         eg_flow_table_get_stats (EgFlowTable      *table,
 void         eg_flow_table_set_defer_community_id (EgFlowTable *table,
                                     gboolean            defer);
 /* Flows created from here on take uids keyed by the input's identity
- * (eg_input_identify) and numbered from one, not by a random key and the
- * table's count: the same capture read again gives its flows the same
- * uids, so the store keeps one row per flow and Kafka one key, instead of
- * a copy per reading. Live captures keep random uids. */
+ * (eg_input_identify) and by the place of their first packet in it, not by
+ * a random key and the table's count: the same capture read again gives
+ * its flows the same uids, so the store keeps one row per flow and Kafka
+ * one key, instead of a copy per reading; so does a file read alone or
+ * after another (only a flow that began in the other differs). Live
+ * captures keep random uids. */
 void         eg_flow_table_set_uid_source (EgFlowTable *table,
                                     const guint8       *identity,
                                     gsize               len);
