@@ -99,6 +99,12 @@ interrupted_wait_ms (Upload   *up,
   if (p.in_flight == 0 || p.state == EG_SENDER_STATE_CONNECTING
       || p.state == EG_SENDER_STATE_RETRYING)
     return 0;
+  /* Before the words that invite the second Ctrl-C. */
+  stopping_sender = sender;
+  action.sa_handler = on_second_signal;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
   if (!up->quiet)
     {
       if (up->tty)
@@ -107,11 +113,6 @@ interrupted_wait_ms (Upload   *up,
                "(Ctrl-C again: stop now, they go out again next time)\n",
                INTERRUPTED_WAIT_MS / 1000, p.in_flight);
     }
-  stopping_sender = sender;
-  action.sa_handler = on_second_signal;
-  sigemptyset (&action.sa_mask);
-  sigaction (SIGINT, &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
   return INTERRUPTED_WAIT_MS;
 }
 
