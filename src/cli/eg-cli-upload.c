@@ -188,7 +188,9 @@ eg_cli_upload_main (int    argc,
     "per flow, key SENSOR-ID/UID) and returns once Kafka has acknowledged them\n"
     "all. A row is marked sent only on Kafka's acknowledgement: an interrupted\n"
     "upload resumes where it stopped. While the broker is unreachable the\n"
-    "upload waits and retries.");
+    "upload waits and retries. Ctrl-C waits up to 5 s for the acknowledgements\n"
+    "of what is in flight (not when no broker answers); a second Ctrl-C stops\n"
+    "at once, and what was not acknowledged goes out on the next upload.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
