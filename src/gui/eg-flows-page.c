@@ -40,6 +40,7 @@ struct _EgFlowsPage
   guint              save_widths_id;
   GtkAdjustment     *hadjustment;
   guint32            fields_in_view;   /* bit per EgFlowField */
+  guint              show_cells_id;    /* tick callback */
 };
 
 G_STATIC_ASSERT (EG_FLOW_N_FIELDS <= 32);
@@ -243,12 +244,15 @@ on_row_flow_changed_cb (EgFlowRow  *row,
   render_cell (cell, eg_flow_row_get_flow (row));
 }
 
-/* Columns scrolled out of view. GTK 4.8 snapshots and draws every cell of
- * every row, in view or not; with the details pane open half the columns
- * are out of view, and their cells were a fifth of each frame's drawing.
- * Such a column's cells stay allocated (a child that is not child-visible
- * is still measured and allocated) but are unmapped, so they are neither
- * snapshotted nor drawn, and show again as the column scrolls into view. */
+/* Columns scrolled out of view. GTK 4.8 lays out, snapshots and draws
+ * every cell of every row, in view or not; with the details pane open
+ * half the columns are out of view. Their cells are hidden: GTK's column
+ * layout places each cell at its column's offset, so hiding one moves no
+ * other, and a hidden cell is neither measured, allocated nor drawn. That
+ * matters most while the table fills: each row GTK adds makes it measure
+ * every cell of every column again (gtk_column_view_column_add_cell
+ * queues a resize of them all). A cell shows again as its column scrolls
+ * into view. */
 static void
 show_cell_if_in_view (EgFlowsPage *self,
                       GtkWidget   *cell)
@@ -257,8 +261,8 @@ show_cell_if_in_view (EgFlowsPage *self,
   GtkWidget *owner = gtk_widget_get_parent (cell);
   gboolean in_view = (self->fields_in_view & (1u << field)) != 0;
 
-  if (owner != NULL && gtk_widget_get_child_visible (owner) != in_view)
-    gtk_widget_set_child_visible (owner, in_view);
+  if (owner != NULL && gtk_widget_get_visible (owner) != in_view)
+    gtk_widget_set_visible (owner, in_view);
 }
 
 static void
@@ -273,6 +277,18 @@ show_cells_in_view (EgFlowsPage *self,
       else
         show_cells_in_view (self, child);
     }
+}
+
+static gboolean
+show_cells_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  EgFlowsPage *self = EG_FLOWS_PAGE (widget);
+
+  self->show_cells_id = 0;
+  show_cells_in_view (self, GTK_WIDGET (self->column_view));
+  return G_SOURCE_REMOVE;
 }
 
 /* Every column has a fixed width (add_columns sets one, a resize changes
@@ -301,7 +317,7 @@ update_fields_in_view (EgFlowsPage *self)
       if (!eg_flow_field_from_id (g_object_get_data (G_OBJECT (column), "eg-field-id"), &field))
         continue;
       width = gtk_column_view_column_get_fixed_width (column);
-      /* A hidden column takes no room; GTK hides its cells itself. */
+      /* A hidden column takes no room, and GTK 4.8 gives it no cells. */
       if (!gtk_column_view_column_get_visible (column))
         {
           in_view |= 1u << field;
@@ -314,7 +330,13 @@ update_fields_in_view (EgFlowsPage *self)
   if (in_view == self->fields_in_view)
     return;
   self->fields_in_view = in_view;
-  show_cells_in_view (self, GTK_WIDGET (self->column_view));
+  /* The adjustment changes while GTK allocates the table; a cell shown or
+   * hidden then would leave the table to be drawn unallocated. The next
+   * frame's update comes before its layout. Cells bound until then take
+   * the new fields at once. */
+  if (self->show_cells_id == 0)
+    self->show_cells_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_cells_cb,
+                                                        NULL, NULL);
 }
 
 static void
@@ -840,6 +862,11 @@ eg_flows_page_dispose (GObject *object)
     {
       g_clear_handle_id (&self->save_widths_id, g_source_remove);
       save_widths_cb (self);
+    }
+  if (self->show_cells_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->show_cells_id);
+      self->show_cells_id = 0;
     }
   if (self->hadjustment != NULL)
     {
