@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -414,6 +415,50 @@ test_broker_down (void)
   eg_sender_stop (sender, 1000);
   assert_outbox_empty (store, 4000);
   g_assert_cmpuint (consume_and_check (&broker, store, 4000), >=, 4000);
+
+  drop_sender (&sender, &watch);
+  eg_store_unref (store);
+  broker_stop (&broker);
+  eg_test_rmdir (dir);
+}
+
+/* A stop while no broker answers does not wait for acknowledgements that
+ * cannot come (a console window closing, Ctrl-C), and loses nothing. */
+static void
+test_stop_broker_down (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(EgSender) sender = NULL;
+  Broker broker = { 0 };
+  Watch watch;
+  EgOutboxCounts counts;
+  EgStore *store;
+
+  if (!have_kcat ())
+    return;
+  dir = eg_test_mkdtemp ();
+  broker_start (&broker);
+  store = make_store (dir, 0, 3000);
+  broker_command (&broker, "down");
+  sender = start_sender (store, &broker, &watch);
+  RUN_UNTIL (watch.saw_retrying && watch.last.in_flight > 0);
+  g_assert_false (eg_sender_progress_awaits_acks (&watch.last));
+  /* Ten minutes allowed; waiting for them would trip the alarm. */
+  alarm (60);
+  eg_sender_stop (sender, 600000);
+  alarm (0);
+  g_assert_true (eg_store_get_outbox_counts (store, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 3000);
+  g_assert_cmpuint (counts.sent, ==, 0);
+  drop_sender (&sender, &watch);
+
+  /* The broker back, the next upload sends every row. */
+  broker_command (&broker, "up");
+  sender = start_sender (store, &broker, &watch);
+  RUN_UNTIL (DRAINED (&watch));
+  eg_sender_stop (sender, 1000);
+  assert_outbox_empty (store, 3000);
+  g_assert_cmpuint (consume_and_check (&broker, store, 3000), >=, 3000);
 
   drop_sender (&sender, &watch);
   eg_store_unref (store);
@@ -860,6 +905,7 @@ main (int    argc,
   g_test_add_func ("/sender/faults/broker-down", test_broker_down);
   g_test_add_func ("/sender/faults/broker-down-mid-batch", test_broker_down_mid_batch);
   g_test_add_func ("/sender/faults/produce-errors", test_produce_errors);
+  g_test_add_func ("/sender/faults/stop-broker-down", test_stop_broker_down);
   g_test_add_func ("/sender/crash/uploader-sigkill", test_uploader_killed);
   g_test_add_func ("/sender/interrupt/ctrl-c-twice", test_uploader_interrupted);
   return g_test_run ();

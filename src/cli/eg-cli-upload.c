@@ -96,8 +96,7 @@ interrupted_wait_ms (Upload   *up,
   struct sigaction action = { 0 };
 
   eg_sender_get_progress (sender, &p);
-  if (p.in_flight == 0 || p.state == EG_SENDER_STATE_CONNECTING
-      || p.state == EG_SENDER_STATE_RETRYING)
+  if (!eg_sender_progress_awaits_acks (&p))
     return 0;
   /* Before the words that invite the second Ctrl-C. */
   stopping_sender = sender;

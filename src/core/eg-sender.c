@@ -591,6 +591,33 @@ eg_sender_progress_clear (EgSenderProgress *progress)
   g_clear_pointer (&progress->last_error, g_free);
 }
 
+/* Connecting or retrying: no acknowledgement can come. */
+static gboolean
+broker_answers (EgSenderState state)
+{
+  return state != EG_SENDER_STATE_CONNECTING && state != EG_SENDER_STATE_RETRYING;
+}
+
+gboolean
+eg_sender_progress_awaits_acks (const EgSenderProgress *progress)
+{
+  return progress->in_flight > 0 && broker_answers (progress->state);
+}
+
+/* Whether a stop still has acknowledgements to wait for. */
+static gboolean
+stop_may_wait (EgSender *sender)
+{
+  gboolean answers;
+
+  if (g_atomic_int_get (&sender->stop_waiting))
+    return FALSE;
+  g_mutex_lock (&sender->lock);
+  answers = broker_answers (sender->progress.state);
+  g_mutex_unlock (&sender->lock);
+  return answers;
+}
+
 static void
 recycle_batch (EgSender *sender,
                Batch    *batch)
@@ -1296,13 +1323,15 @@ sender_thread (gpointer data)
     }
 
   /* Stopping: give what is in flight a chance to be acknowledged, in
-   * slices, so that eg_sender_stop_waiting ends the wait. */
+   * slices, so that eg_sender_stop_waiting ends the wait, and so does a
+   * broker that stops answering. Waiting for one that does not answer
+   * would only keep the caller (a closing window) for the whole timeout. */
   {
     gint64 until = g_get_monotonic_time () + sender->stop_timeout_ms * G_TIME_SPAN_MILLISECOND;
     gint64 left;
 
     while ((left = until - g_get_monotonic_time ()) > 0
-           && !g_atomic_int_get (&sender->stop_waiting)
+           && stop_may_wait (sender)
            && rd_kafka_flush (sender->rk, MIN (left / 1000 + 1, STOP_SLICE_MS))
               == RD_KAFKA_RESP_ERR__TIMED_OUT)
       ;

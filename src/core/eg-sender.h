@@ -53,8 +53,9 @@ EgSender   *eg_sender_new               (EgStore          *store,
                                          GError          **error);
 gboolean    eg_sender_start             (EgSender         *sender,
                                          GError          **error);
-/* Waits up to timeout_ms for what is in flight, then stops the thread.
- * Unacknowledged rows stay pending. */
+/* Waits up to timeout_ms for what is in flight, then stops the thread; not
+ * at all while no broker answers (connecting, retrying). Unacknowledged
+ * rows stay pending. */
 void        eg_sender_stop              (EgSender         *sender,
                                          guint             timeout_ms);
 /* Ends the wait of a stop in progress within 50 ms: what is in flight stays
@@ -63,6 +64,8 @@ void        eg_sender_stop_waiting      (EgSender         *sender);
 void        eg_sender_get_progress      (EgSender         *sender,
                                          EgSenderProgress *progress);
 void        eg_sender_progress_clear    (EgSenderProgress *progress);
+/* Whether a stop would wait: rows in flight to a broker that answers. */
+gboolean    eg_sender_progress_awaits_acks (const EgSenderProgress *progress);
 const char *eg_sender_state_to_string   (EgSenderState     state);
 
 /* The message of one flow (docs/kafka-message.md), no newline. */

@@ -209,17 +209,13 @@ eg_dataset_page_set_store (EgDatasetPage *self,
 static void
 stop_sender (EgDatasetPage *self)
 {
-  g_auto(EgSenderProgress) progress = { 0 };
-
   if (self->sender == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->sender, self);
-  eg_sender_get_progress (self->sender, &progress);
   /* Done (nothing in flight), or the window closing mid-upload: a moment
    * for the acknowledgements in flight, none when no broker answers. What
    * is not acknowledged stays pending. */
-  eg_sender_stop (self->sender, progress.state == EG_SENDER_STATE_CONNECTING
-                                || progress.state == EG_SENDER_STATE_RETRYING ? 0 : 2000);
+  eg_sender_stop (self->sender, 2000);
   g_clear_object (&self->sender);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dataset.cancel-upload", FALSE);
