@@ -693,8 +693,6 @@ test_outbox (void)
   eg_test_rmdir (dir);
 }
 
-/* Acknowledgements arrive out of order and with holes: a mark covers only
- * the rows acknowledged, also where consecutive ids are marked at once. */
 /* A flow that arrives again just as it is stored (a capture read twice)
  * is not queued for Kafka again; one that arrives changed, or with a label
  * of a higher source, is. */
@@ -755,6 +753,8 @@ test_outbox_same_flow_again (void)
   eg_test_rmdir (dir);
 }
 
+/* Acknowledgements arrive out of order and with holes: a mark covers only
+ * the rows acknowledged, also where consecutive ids are marked at once. */
 static void
 test_outbox_mark_runs (void)
 {
