@@ -557,10 +557,6 @@ test_db_retention (void)
   eg_test_rmdir (dir);
 }
 
-/* An operator who opens the same capture twice, or a copy of it under
- * another name, gets each flow once in the database (and so in the dataset
- * sent to Kafka): its flows take the same uids on every reading. Another
- * capture's flows are new flows. */
 /* Marks every pending outbox row of db sent, as an upload would; their
  * number. */
 static guint
@@ -605,6 +601,10 @@ count_pending (const char *db)
   return counts.pending;
 }
 
+/* An operator who opens the same capture twice, or a copy of it under
+ * another name, gets each flow once in the database (and so in the dataset
+ * sent to Kafka): its flows take the same uids on every reading. Another
+ * capture's flows are new flows. */
 static void
 test_db_same_capture_twice (void)
 {
