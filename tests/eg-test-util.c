@@ -91,3 +91,26 @@ eg_test_spawn_helper (GSubprocessFlags     flags,
   eg_test_helper_setup (launcher);
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
+
+char *
+eg_test_read_stderr_signalling (GSubprocess *process,
+                                const char  *prefix,
+                                int          signum)
+{
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+  char *line;
+
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (text, "%s\n", line);
+      if (g_str_has_prefix (line, prefix))
+        g_subprocess_send_signal (process, signum);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  return g_string_free (text, FALSE);
+}

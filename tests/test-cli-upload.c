@@ -8,8 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gio/gio.h>
-
 #include "eg-store.h"
 #include "eg-test-util.h"
 
@@ -56,10 +54,8 @@ run_upload (const char *dir,
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) upload = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
-  GString *err = g_string_new (NULL);
-  char *line;
+  char *err;
 
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", dir, TRUE);
   upload = g_subprocess_launcher_spawn (launcher, &error, cli, "upload", "-c", config, "--db", db,
@@ -67,20 +63,10 @@ run_upload (const char *dir,
   g_assert_no_error (error);
   /* A hang guard: an upload that neither connects nor ends. */
   alarm (120);
-  in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (upload));
-  while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
-    {
-      g_string_append_printf (err, "%s\n", line);
-      if (g_str_has_prefix (line, "connecting: "))
-        g_subprocess_send_signal (upload, SIGINT);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_subprocess_wait (upload, NULL, &error);
+  err = eg_test_read_stderr_signalling (upload, "connecting: ", SIGINT);
   alarm (0);
-  g_assert_no_error (error);
   *status = g_subprocess_get_status (upload);
-  return g_string_free (err, FALSE);
+  return err;
 }
 
 static void

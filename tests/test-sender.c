@@ -655,14 +655,10 @@ test_uploader_interrupted (void)
   g_autofree char *dir = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GSubprocess) upload = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
   Broker broker = { 0 };
   EgOutboxCounts counts = { 0 };
   EgStore *store;
   guint n;
-  char *line;
 
   if (!have_kcat ())
     return;
@@ -673,18 +669,7 @@ test_uploader_interrupted (void)
   g_usleep (100000);
   g_subprocess_send_signal (upload, SIGINT);
   /* The wait has begun once it says so; the second signal ends it. */
-  in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (upload));
-  while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
-    {
-      g_string_append_printf (text, "%s\n", line);
-      if (g_str_has_prefix (line, "Waiting up to 5 s for "))
-        g_subprocess_send_signal (upload, SIGINT);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_subprocess_wait (upload, NULL, &error);
-  g_assert_no_error (error);
-  err = g_string_free (g_steal_pointer (&text), FALSE);
+  err = eg_test_read_stderr_signalling (upload, "Waiting up to 5 s for ", SIGINT);
   g_test_message ("%s", err);
   g_assert_nonnull (strstr (err, "Waiting up to 5 s for "));
   g_assert_nonnull (strstr (err, "Stopped without waiting"));
