@@ -2,6 +2,7 @@
 #include "eg-test-util.h"
 
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 #include <gio/gio.h>
@@ -94,19 +95,23 @@ eg_test_spawn_helper (GSubprocessFlags     flags,
 
 char *
 eg_test_read_stderr_signalling (GSubprocess *process,
-                                const char  *prefix,
+                                const char  *words,
                                 int          signum)
 {
   g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
   g_autoptr(GError) error = NULL;
   GString *text = g_string_new (NULL);
+  gboolean signalled = FALSE;
   char *line;
 
   while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
     {
       g_string_append_printf (text, "%s\n", line);
-      if (g_str_has_prefix (line, prefix))
-        g_subprocess_send_signal (process, signum);
+      if (!signalled && strstr (line, words) != NULL)
+        {
+          g_subprocess_send_signal (process, signum);
+          signalled = TRUE;
+        }
       g_free (line);
     }
   g_assert_no_error (error);

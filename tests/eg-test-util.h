@@ -23,11 +23,11 @@ GSubprocess *eg_test_spawn_helper   (GSubprocessFlags          flags,
                                      GError                  **error);
 void         eg_test_helper_setup   (GSubprocessLauncher      *launcher);
 
-/* Reads the stderr pipe of process to its end, sending it signum each time
- * a line begins with prefix (a Ctrl-C once it says it is ready for one),
- * and waits for it to exit; everything it wrote there. */
+/* Reads the stderr pipe of process to its end, sending it signum once, at
+ * the first line that contains words (a Ctrl-C once it says it is ready
+ * for one), and waits for it to exit; everything it wrote there. */
 char        *eg_test_read_stderr_signalling (GSubprocess *process,
-                                             const char  *prefix,
+                                             const char  *words,
                                              int          signum);
 
 G_END_DECLS
